@@ -1,0 +1,142 @@
+package io.torchscore.job;
+
+import io.torchscore.TorchScoreException;
+import io.torchscore.config.JobSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import scala.Tuple2;
+
+/**
+ * The scoring job's entry point. Settings are Spark conf keys ({@code spark.torchscore.*}) from
+ * spark-submit's own flags, or from {@code --properties-file} and {@code --conf} given here when
+ * the job runs on an embedded local Spark. Without {@code spark.master} it runs on
+ * {@code local[*]}.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = "Appends a TorchScript model's predictions to a table, on Spark.")
+public final class ScoreCommand implements Callable<Integer> {
+
+  /** Exit code for a bad or missing setting, model or input: the user can fix it. */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  /** Exit code for a failure while the job ran. */
+  public static final int EXIT_FAILED = 1;
+
+  @Option(
+      names = "--properties-file",
+      paramLabel = "FILE",
+      description = "A Java properties file of Spark conf keys, as spark-submit takes.")
+  private Path propertiesFile;
+
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description = "A Spark conf key; wins over the properties file.")
+  private Map<String, String> conf = new LinkedHashMap<>();
+
+  @Spec private CommandSpec spec;
+
+  /**
+   * Runs the command and exits with its code.
+   *
+   * @param args the command-line arguments
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ScoreCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Map<String, String> given;
+    try {
+      given = givenConf();
+    } catch (TorchScoreException e) {
+      err.println("torchscore: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    }
+    SparkSession spark = session(given);
+    try {
+      RunReport report = new ScoreJob(spark, JobSettings.fromConf(sparkConf(spark))).run();
+      out.println(report.summary());
+      return 0;
+    } catch (TorchScoreException e) {
+      err.println("torchscore: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    } catch (RuntimeException e) {
+      err.println("torchscore: the job failed: " + rootMessage(e));
+      return EXIT_FAILED;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private Map<String, String> givenConf() {
+    Map<String, String> entries = new LinkedHashMap<>();
+    if (propertiesFile != null) {
+      TorchScoreException.check(
+          Files.isRegularFile(propertiesFile),
+          "Cannot read --properties-file %s: no such file",
+          propertiesFile);
+      Properties properties = new Properties();
+      try (InputStream in = Files.newInputStream(propertiesFile)) {
+        properties.load(in);
+      } catch (IOException e) {
+        throw new TorchScoreException(
+            e, "Cannot read --properties-file %s: %s", propertiesFile, e.getMessage());
+      }
+      properties.stringPropertyNames().forEach(key -> entries.put(key, properties.getProperty(key).trim()));
+    }
+    entries.putAll(conf);
+    return entries;
+  }
+
+  private static SparkSession session(Map<String, String> given) {
+    SparkConf sparkConf = new SparkConf();
+    given.forEach(sparkConf::set);
+    if (!sparkConf.contains("spark.master")) {
+      sparkConf.setMaster("local[*]");
+    }
+    if (!sparkConf.contains("spark.app.name")) {
+      sparkConf.setAppName("torchscore");
+    }
+    return SparkSession.builder().config(sparkConf).getOrCreate();
+  }
+
+  private static Map<String, String> sparkConf(SparkSession spark) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (Tuple2<String, String> entry : spark.sparkContext().getConf().getAll()) {
+      entries.put(entry._1(), entry._2());
+    }
+    return entries;
+  }
+
+  /** Returns the message of a task's {@link TorchScoreException} when Spark wrapped one. */
+  private static String rootMessage(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TorchScoreException) {
+        return t.getMessage();
+      }
+    }
+    String message = String.valueOf(failure.getMessage());
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
+}

@@ -1,0 +1,123 @@
+package io.torchscore.job;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.torchscore.TorchScoreException;
+import io.torchscore.config.ConfKeys;
+import io.torchscore.config.JobSettings;
+import io.torchscore.config.Redaction;
+import io.torchscore.spark.ScoreResult;
+import io.torchscore.spark.TorchScorer;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Reads the input table, scores it and writes the result, as the job's settings say. */
+public final class ScoreJob {
+
+  private final SparkSession spark;
+  private final JobSettings settings;
+
+  /**
+   * Creates a job.
+   *
+   * @param spark the session to run in
+   * @param settings the job's settings
+   */
+  public ScoreJob(SparkSession spark, JobSettings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  /**
+   * Runs the job: read, score, write, and write the JSON report when one is asked for.
+   *
+   * @return what the run did
+   * @throws TorchScoreException when a setting, the model or the input is not usable
+   */
+  public RunReport run() {
+    long start = System.nanoTime();
+    ScoreResult result = new TorchScorer(settings.score()).score(read());
+    write(result.scored());
+    RunReport report =
+        new RunReport(
+            Redaction.uri(settings.score().modelPath()),
+            Redaction.uri(settings.inputPath()),
+            Redaction.uri(settings.outputPath()),
+            settings.outputFormat(),
+            result.metrics().rows(),
+            result.metrics().batches(),
+            result.metrics().modelLoads(),
+            settings.score().batchSize(),
+            (System.nanoTime() - start) / 1e9);
+    if (settings.reportPath() != null) {
+      writeReport(report, settings.reportPath());
+    }
+    return report;
+  }
+
+  private Dataset<Row> read() {
+    try {
+      return spark
+          .read()
+          .format(settings.inputFormat())
+          .options(settings.inputOptions())
+          .load(settings.inputPath());
+    } catch (Exception e) {
+      // Spark's AnalysisException (no such path, unknown format) is checked in Java's eyes.
+      throw new TorchScoreException(
+          e,
+          "Cannot read input %s as %s: %s; check %s and %s",
+          Redaction.uri(settings.inputPath()),
+          settings.inputFormat(),
+          firstLine(e.getMessage()),
+          ConfKeys.INPUT_PATH,
+          ConfKeys.INPUT_FORMAT);
+    }
+  }
+
+  private void write(Dataset<Row> scored) {
+    try {
+      scored
+          .write()
+          .format(settings.outputFormat())
+          .mode(settings.outputMode())
+          .save(settings.outputPath());
+    } catch (Exception e) {
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      throw new TorchScoreException(
+          e,
+          "Cannot write output %s as %s: %s; check %s and %s",
+          Redaction.uri(settings.outputPath()),
+          settings.outputFormat(),
+          firstLine(e.getMessage()),
+          ConfKeys.OUTPUT_PATH,
+          ConfKeys.OUTPUT_MODE);
+    }
+  }
+
+  private static String firstLine(String message) {
+    String text = String.valueOf(message);
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
+  }
+
+  private void writeReport(RunReport report, String path) {
+    Path target = new Path(path);
+    try {
+      FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(target, true)) {
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, report.toMap());
+      }
+    } catch (IOException e) {
+      throw new TorchScoreException(
+          e, "Cannot write the run report to %s: %s", Redaction.uri(path), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.torchscore.model;
+
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up DJL before its engine starts: offline (no native download, no telemetry probe), caches
+ * under a local folder, and libtorch thread counts that suit concurrent Spark tasks.
+ *
+ * <p>DJL reads these system properties once per JVM, when the PyTorch engine first starts; a
+ * value the user set explicitly (for example with {@code -Dai.djl.pytorch.num_threads}) wins.
+ */
+public final class DjlEnvironment {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DjlEnvironment.class);
+
+  private static boolean prepared;
+
+  private DjlEnvironment() {}
+
+  /**
+   * Prepares this JVM for DJL; only the first call has an effect.
+   *
+   * @param intraOpThreads libtorch intra-op threads for this JVM
+   * @param cacheDir a writable local folder for DJL's own caches
+   */
+  public static synchronized void prepare(int intraOpThreads, String cacheDir) {
+    if (prepared) {
+      return;
+    }
+    setIfAbsent("OPT_OUT_TRACKING", "true");
+    setIfAbsent("ai.djl.offline", "true");
+    String djlCache = Path.of(cacheDir, "djl").toString();
+    setIfAbsent("DJL_CACHE_DIR", djlCache);
+    setIfAbsent("ENGINE_CACHE_DIR", djlCache);
+    setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(intraOpThreads));
+    // Spark already runs one task per core: libtorch's own inter-op parallelism would oversubscribe.
+    setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+    prepared = true;
+    LOG.info(
+        "DJL prepared offline: intra-op threads {}, cache {}",
+        System.getProperty("ai.djl.pytorch.num_threads"),
+        djlCache);
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}
