@@ -2,7 +2,7 @@
 """Exports the TorchScript fixtures and PyTorch's own outputs for them (the tests' golden truth).
 
 Run with Debian's PyTorch: /usr/bin/python3 src/test/python/make_fixtures.py
-Writes small files under src/test/resources/fixtures/ and the demo model under jobs/demo/.
+Writes small files under src/test/resources/fixtures/ and the demo model under jobs/models/.
 Each fixture is a model file plus a JSON-lines table whose `expected` column is what the model
 returns in PyTorch (eval mode, no_grad) for that row's inputs.
 """
@@ -100,7 +100,7 @@ def columns_fixture(out_dir, rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="src/test/resources/fixtures")
-    parser.add_argument("--demo-model", default="jobs/demo/tutorial_mlp.pt")
+    parser.add_argument("--demo-model", default="jobs/models/tutorial_mlp.pt")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(20261128)

@@ -61,7 +61,8 @@ public final class ScoreMetrics implements Serializable {
   }
 
   /**
-   * Returns how many times an executor loaded the model: once per executor JVM.
+   * Returns how many times the model was loaded: once on the driver, to check it, and once per
+   * executor JVM (in local mode the driver is the executor, so once in all).
    *
    * @return the count
    */

@@ -134,7 +134,8 @@ public final class TorchScorer {
             spark.sparkContext().hadoopConfiguration(),
             threads(spark),
             settings.cacheDir());
-    Model model = ModelCache.getOrLoad(ref, () -> { });
+    ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
+    Model model = ModelCache.getOrLoad(ref, metrics::modelLoaded);
     ModelValidator.Validation validation =
         ModelValidator.validate(model, layout, input.limit(SAMPLE_ROWS).collectAsList());
     LOG.info(
@@ -147,7 +148,6 @@ public final class TorchScorer {
         settings.batchSize());
     Broadcast<ModelRef> broadcast =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ref);
-    ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     StructType outputSchema =
         schema.add(settings.predictionColumn(), validation.predictionType().sparkType(), false);
     Dataset<Row> scored =
