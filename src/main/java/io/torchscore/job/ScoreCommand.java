@@ -1,7 +1,9 @@
 package io.torchscore.job;
 
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.ConfKeys;
 import io.torchscore.config.JobSettings;
+import io.torchscore.config.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -10,9 +12,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +36,8 @@ import scala.Tuple2;
     mixinStandardHelpOptions = true,
     description = "Appends a TorchScript model's predictions to a table, on Spark.")
 public final class ScoreCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoreCommand.class);
 
   /** Exit code for a bad or missing setting, model or input: the user can fix it. */
   public static final int EXIT_BAD_INPUT = 2;
@@ -74,7 +81,9 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     SparkSession spark = session(given);
     try {
-      RunReport report = new ScoreJob(spark, JobSettings.fromConf(sparkConf(spark))).run();
+      Map<String, String> settings = sparkConf(spark);
+      LOG.info("Job settings: {}", torchscoreSettings(settings));
+      RunReport report = new ScoreJob(spark, JobSettings.fromConf(settings)).run();
       out.println(report.summary());
       return 0;
     } catch (TorchScoreException e) {
@@ -126,6 +135,21 @@ public final class ScoreCommand implements Callable<Integer> {
       entries.put(entry._1(), entry._2());
     }
     return entries;
+  }
+
+  private static String torchscoreSettings(Map<String, String> settings) {
+    StringBuilder line = new StringBuilder();
+    new TreeMap<>(settings)
+        .forEach(
+            (key, value) -> {
+              if (key.startsWith(ConfKeys.PREFIX)) {
+                line.append(line.length() == 0 ? "" : ", ")
+                    .append(key.substring(ConfKeys.PREFIX.length()))
+                    .append('=')
+                    .append(Redaction.confValue(key, value));
+              }
+            });
+    return line.toString();
   }
 
   /** Returns the message of a task's {@link TorchScoreException} when Spark wrapped one. */

@@ -1,0 +1,108 @@
+package io.torchscore.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.torchscore.TorchScoreException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class JobSettingsTest {
+
+  private static Map<String, String> minimal() {
+    Map<String, String> conf = new HashMap<>();
+    conf.put("spark.torchscore.model.path", "s3a://models/mlp.pt");
+    conf.put("spark.torchscore.features", "features");
+    conf.put("spark.torchscore.input.path", "/data/in");
+    conf.put("spark.torchscore.output.path", "/data/out");
+    return conf;
+  }
+
+  @Test
+  void minimalSettingsTakeTheDocumentedDefaults() {
+    JobSettings settings = JobSettings.fromConf(minimal());
+
+    assertThat(settings.inputFormat()).isEqualTo("parquet");
+    assertThat(settings.outputFormat()).isEqualTo("parquet");
+    assertThat(settings.outputMode()).isEqualTo("errorifexists");
+    assertThat(settings.reportPath()).isNull();
+    assertThat(settings.inputOptions()).isEmpty();
+    assertThat(settings.score().predictionColumn()).isEqualTo("prediction");
+    assertThat(settings.score().batchSize()).isEqualTo(256);
+    assertThat(settings.score().threads()).isZero();
+    assertThat(settings.score().features()).containsExactly("features");
+  }
+
+  @Test
+  void numericColumnsAreACommaSeparatedListInOrder() {
+    Map<String, String> conf = minimal();
+    conf.put("spark.torchscore.features", " b, a ,c");
+
+    assertThat(JobSettings.fromConf(conf).score().features()).containsExactly("b", "a", "c");
+  }
+
+  @Test
+  void readerOptionsComeFromTheInputOptionPrefix() {
+    Map<String, String> conf = minimal();
+    conf.put("spark.torchscore.input.format", "csv");
+    conf.put("spark.torchscore.input.option.header", "true");
+    conf.put("spark.torchscore.input.option.inferSchema", "true");
+
+    JobSettings settings = JobSettings.fromConf(conf);
+
+    assertThat(settings.inputFormat()).isEqualTo("csv");
+    assertThat(settings.inputOptions()).containsOnly(
+        Map.entry("header", "true"), Map.entry("inferSchema", "true"));
+  }
+
+  static Stream<Arguments> badSettings() {
+    return Stream.of(
+        Arguments.of("spark.torchscore.model.path", null, "Missing setting spark.torchscore.model.path"),
+        Arguments.of("spark.torchscore.features", null, "Missing setting spark.torchscore.features"),
+        Arguments.of("spark.torchscore.features", "a,,b", "Invalid spark.torchscore.features=a,,b"),
+        Arguments.of("spark.torchscore.input.path", null, "Missing setting spark.torchscore.input.path"),
+        Arguments.of("spark.torchscore.output.path", " ", "Missing setting spark.torchscore.output.path"),
+        Arguments.of("spark.torchscore.batch.size", "0", "Invalid spark.torchscore.batch.size=0: expected a whole number > 0"),
+        Arguments.of("spark.torchscore.batch.size", "many", "Invalid spark.torchscore.batch.size=many: expected a whole number"),
+        Arguments.of("spark.torchscore.output.mode", "replace", "Invalid spark.torchscore.output.mode=replace: expected one of errorifexists, overwrite, append, ignore"),
+        Arguments.of("spark.torchscore.threads", "-1", "Invalid spark.torchscore.threads=-1"));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("badSettings")
+  void eachBadSettingIsNamedWithWhatIsExpected(String key, String value, String message) {
+    Map<String, String> conf = minimal();
+    if (value == null) {
+      conf.remove(key);
+    } else {
+      conf.put(key, value);
+    }
+
+    assertThatThrownBy(() -> JobSettings.fromConf(conf))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void outputModeIsCaseInsensitive() {
+    Map<String, String> conf = minimal();
+    conf.put("spark.torchscore.output.mode", "Overwrite");
+
+    assertThat(JobSettings.fromConf(conf).outputMode()).isEqualTo("overwrite");
+  }
+
+  @Test
+  void scoreSettingsCopyTheirFeatureList() {
+    List<String> features = new java.util.ArrayList<>(List.of("a"));
+    ScoreSettings settings = new ScoreSettings("m.pt", features, "p", 1, 0, "/tmp");
+    features.add("b");
+
+    assertThat(settings.features()).containsExactly("a");
+  }
+}

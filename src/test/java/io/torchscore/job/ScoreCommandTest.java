@@ -1,0 +1,150 @@
+package io.torchscore.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** The job's entry point, run in-process with a properties file and --conf overrides. */
+class ScoreCommandTest {
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private static String fixture(String name) {
+    return Paths.get("src/test/resources/fixtures", name).toAbsolutePath().toString();
+  }
+
+  private Path properties(String... lines) throws IOException {
+    List<String> all = new ArrayList<>(List.of(
+        "spark.master=local[2]",
+        "spark.ui.enabled=false",
+        "spark.torchscore.model.path=" + fixture("tutorial_mlp.pt"),
+        "spark.torchscore.input.path=" + fixture("tutorial_mlp.jsonl"),
+        "spark.torchscore.input.format=json",
+        "spark.torchscore.features=features",
+        "spark.torchscore.output.path=" + dir.resolve("scored"),
+        "spark.torchscore.batch.size=100"));
+    all.addAll(List.of(lines));
+    Path file = dir.resolve("job.properties");
+    Files.write(file, all);
+    return file;
+  }
+
+  private int run(String... args) {
+    return new CommandLine(new ScoreCommand())
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute(args);
+  }
+
+  @Test
+  void scoresTheInputAndWritesOutputAndReport() throws IOException {
+    Path report = dir.resolve("report.json");
+    int code =
+        run(
+            "--properties-file", properties().toString(),
+            "--conf", "spark.torchscore.report.path=" + report,
+            "--conf", "spark.torchscore.prediction.column=score");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Scored 1,000 rows in").contains(dir.resolve("scored").toString());
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.get("rows_scored").asLong()).isEqualTo(1000);
+    assertThat(json.get("batch_size").asInt()).isEqualTo(100);
+    assertThat(json.get("batches").asLong()).isGreaterThanOrEqualTo(10);
+    assertThat(json.get("rows_per_s").asDouble()).isPositive();
+
+    SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      List<Row> rows = spark.read().parquet(dir.resolve("scored").toString()).collectAsList();
+      assertThat(rows).hasSize(1000);
+      for (Row row : rows) {
+        assertThat(row.<Float>getAs("score"))
+            .isCloseTo(((Number) row.getAs("expected")).floatValue(), within(1e-5f));
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void existingOutputFailsUnlessTheModeSaysOtherwise() throws IOException {
+    Files.createDirectories(dir.resolve("scored"));
+    Files.writeString(dir.resolve("scored/old.txt"), "x");
+
+    assertThat(run("--properties-file", properties().toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("Cannot write output").contains("spark.torchscore.output.mode");
+
+    assertThat(run("--properties-file", properties("spark.torchscore.output.mode=overwrite").toString()))
+        .isZero();
+  }
+
+  static Stream<Arguments> badSettings() {
+    return Stream.of(
+        Arguments.of(
+            "spark.torchscore.model.path=/no/such/model.pt",
+            "Cannot load model: /no/such/model.pt does not exist or is not a file; set spark.torchscore.model.path"),
+        Arguments.of(
+            "spark.torchscore.features=pixels",
+            "feature column 'pixels' (spark.torchscore.features) is not in the input"),
+        Arguments.of(
+            "spark.torchscore.features=id,expected,features",
+            "feature column 'features' is array<double>; expected a numeric column"),
+        Arguments.of(
+            "spark.torchscore.input.path=/no/such/table",
+            "Cannot read input /no/such/table as json"),
+        Arguments.of(
+            "spark.torchscore.batch.size=-5",
+            "Invalid spark.torchscore.batch.size=-5: expected a whole number > 0"),
+        Arguments.of(
+            "spark.torchscore.features=id,expected",
+            "the model rejected a sample batch of shape [4, 2] built from columns id,expected"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badSettings")
+  void eachBadSettingExitsTwoWithOneClearLine(String setting, String message) throws IOException {
+    int code = run("--properties-file", properties(setting).toString());
+
+    assertThat(code).isEqualTo(ScoreCommand.EXIT_BAD_INPUT);
+    assertThat(err.toString()).contains("torchscore: ").contains(message);
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aMissingPropertiesFileIsNamed() {
+    assertThat(run("--properties-file", dir.resolve("nope.properties").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("Cannot read --properties-file").contains("nope.properties");
+  }
+
+  @Test
+  void aMissingRequiredSettingIsNamed() throws IOException {
+    Path file = dir.resolve("empty.properties");
+    Files.write(file, List.of("spark.master=local[1]", "spark.ui.enabled=false"));
+
+    assertThat(run("--properties-file", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Missing setting spark.torchscore.model.path: expected the path of a TorchScript file");
+  }
+}
