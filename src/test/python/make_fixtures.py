@@ -10,6 +10,8 @@ import argparse
 import json
 import os
 
+from typing import Dict, Tuple
+
 import torch
 import torch.nn as nn
 
@@ -48,6 +50,71 @@ class ColumnsModel(nn.Module):
 
     def forward(self, x):
         return self.fc(x).squeeze(1)
+
+
+class IdEmbedding(nn.Module):
+    """Sums embeddings of four int64 ids per row: [B, 4] int64 -> [B, 2]."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(50, 2)
+
+    def forward(self, ids):
+        return self.emb(ids).sum(dim=1)
+
+
+class TwoInputs(nn.Module):
+    """forward(x [B, 3], y [B, 2]) -> [B]: needs both inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(5, 1)
+
+    def forward(self, x, y):
+        return self.fc(torch.cat([x, y], dim=1)).squeeze(1)
+
+
+class TupleOutputs(nn.Module):
+    """[B, 10] -> (scores [B, 3], value [B])."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 4)
+
+    def forward(self, x) -> Tuple[torch.Tensor, torch.Tensor]:
+        y = self.fc(x)
+        return y[:, :3], y[:, 3]
+
+
+class DictOutputs(nn.Module):
+    """[B, 10] -> {"logits": [B, 4], "score": [B]}."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 5)
+
+    def forward(self, x) -> Dict[str, torch.Tensor]:
+        y = self.fc(x)
+        return {"logits": y[:, :4], "score": y[:, 4]}
+
+
+class ConvNet(nn.Module):
+    """[B, 1, 4, 4] -> [B, 2]: a rank-4 input."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, kernel_size=3)
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.fc(torch.relu(self.conv(x)).flatten(1))
+
+
+class Flatten(nn.Module):
+    """Returns its image input flattened per row: shows exactly what the model received."""
+
+    def forward(self, x):
+        return x.flatten(1)
 
 
 def export(model, path):
@@ -97,6 +164,100 @@ def columns_fixture(out_dir, rows):
     )
 
 
+def int_fixture(out_dir, rows):
+    scripted = export(IdEmbedding(), os.path.join(out_dir, "id_embedding.pt"))
+    ids = torch.randint(0, 50, (rows, 4), dtype=torch.int64)
+    y = predict(scripted, ids)
+    write_rows(
+        os.path.join(out_dir, "id_embedding.jsonl"),
+        [{"id": i, "ids": ids[i].tolist(), "expected": y[i].tolist()} for i in range(rows)],
+    )
+
+
+def two_inputs_fixture(out_dir, rows):
+    scripted = export(TwoInputs(), os.path.join(out_dir, "two_inputs.pt"))
+    x = torch.randn(rows, 3)
+    y = torch.randn(rows, 2)
+    with torch.no_grad():
+        out = scripted(x, y)
+    write_rows(
+        os.path.join(out_dir, "two_inputs.jsonl"),
+        [
+            {"id": i, "x": x[i].tolist(), "y0": float(y[i, 0]), "y1": float(y[i, 1]),
+             "expected": float(out[i])}
+            for i in range(rows)
+        ],
+    )
+
+
+def multi_output_fixture(out_dir, rows):
+    x = torch.randn(rows, 10)
+    tup = export(TupleOutputs(), os.path.join(out_dir, "tuple_outputs.pt"))
+    dic = export(DictOutputs(), os.path.join(out_dir, "dict_outputs.pt"))
+    with torch.no_grad():
+        scores, value = tup(x)
+        d = dic(x)
+    probs = torch.softmax(d["logits"], dim=1)
+    top2 = torch.topk(d["logits"], 2, dim=1)
+    write_rows(
+        os.path.join(out_dir, "multi_outputs.jsonl"),
+        [
+            {
+                "id": i,
+                "features": x[i].tolist(),
+                "tuple_scores": scores[i].tolist(),
+                "tuple_value": float(value[i]),
+                "dict_logits": d["logits"][i].tolist(),
+                "dict_score": float(d["score"][i]),
+                "softmax": probs[i].tolist(),
+                "argmax": int(torch.argmax(d["logits"][i])),
+                "top2_index": top2.indices[i].tolist(),
+                "top2_score": top2.values[i].tolist(),
+            }
+            for i in range(rows)
+        ],
+    )
+
+
+def conv_fixture(out_dir, rows):
+    scripted = export(ConvNet(), os.path.join(out_dir, "conv_net.pt"))
+    x = torch.randn(rows, 1, 4, 4)
+    y = predict(scripted, x)
+    write_rows(
+        os.path.join(out_dir, "conv_net.jsonl"),
+        [{"id": i, "pixels": x[i].flatten().tolist(), "expected": y[i].tolist()} for i in range(rows)],
+    )
+
+
+def image_fixture(out_dir):
+    """Small PNG and JPEG files and torchvision's preprocessing of them (Resize(64), CenterCrop(56))."""
+    from PIL import Image
+    from torchvision import transforms
+
+    export(Flatten(), os.path.join(out_dir, "flatten.pt"))
+    image_dir = os.path.join(out_dir, "images")
+    os.makedirs(image_dir, exist_ok=True)
+    preprocess = transforms.Compose([
+        transforms.Resize(64),
+        transforms.CenterCrop(56),
+        transforms.ToTensor(),
+        transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]),
+    ])
+    rows = []
+    sizes = [(120, 90), (75, 130), (64, 64), (201, 157)]
+    for i, (w, h) in enumerate(sizes):
+        # Smooth gradients plus a little noise: like a photo, not like random pixels.
+        yy, xx = torch.meshgrid(torch.linspace(0, 1, h), torch.linspace(0, 1, w), indexing="ij")
+        rgb = torch.stack([xx, yy, (xx + yy) / 2], dim=2) * 200 + torch.rand(h, w, 3) * 55
+        image = Image.fromarray(rgb.clamp(0, 255).to(torch.uint8).numpy(), "RGB")
+        name = "image_%d.%s" % (i, "png" if i % 2 == 0 else "jpg")
+        path = os.path.join(image_dir, name)
+        image.save(path, quality=95) if name.endswith("jpg") else image.save(path)
+        expected = preprocess(Image.open(path).convert("RGB")).flatten()
+        rows.append({"name": name, "expected": expected.tolist()})
+    write_rows(os.path.join(out_dir, "images.jsonl"), rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="src/test/resources/fixtures")
@@ -107,6 +268,11 @@ def main():
     array_fixture(args.out, "tutorial_mlp", TutorialMlp(), 1000, 10)
     array_fixture(args.out, "vector_mlp", VectorMlp(), 300, 10)
     columns_fixture(args.out, 200)
+    int_fixture(args.out, 100)
+    two_inputs_fixture(args.out, 100)
+    multi_output_fixture(args.out, 60)
+    conv_fixture(args.out, 50)
+    image_fixture(args.out)
     os.makedirs(os.path.dirname(args.demo_model), exist_ok=True)
     export(TutorialMlp(), args.demo_model)
     print("fixtures written to", args.out, "and", args.demo_model)

@@ -75,6 +75,23 @@ final class ConfReader {
     return items;
   }
 
+  float[] floats(String key, String defaultValue, int count) {
+    String value = string(key, defaultValue);
+    String[] parts = value.split(",");
+    TorchScoreException.check(
+        parts.length == count, "Invalid %s=%s: expected %s comma-separated numbers", key, value, count);
+    float[] numbers = new float[count];
+    for (int i = 0; i < count; i++) {
+      try {
+        numbers[i] = Float.parseFloat(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new TorchScoreException(
+            "Invalid %s=%s: expected %s comma-separated numbers", key, value, count);
+      }
+    }
+    return numbers;
+  }
+
   /** Returns the entries under {@code prefix} with the prefix removed, sorted by name. */
   Map<String, String> withPrefix(String prefix) {
     Map<String, String> options = new TreeMap<>();

@@ -1,5 +1,6 @@
 package io.torchscore.config;
 
+import io.torchscore.TorchScoreException;
 import java.util.Map;
 
 /**
@@ -13,6 +14,8 @@ import java.util.Map;
  * @param outputPath where to write
  * @param outputFormat the Spark sink name
  * @param outputMode errorifexists, overwrite, append or ignore
+ * @param rejectsPath where to write the rows on.error=skip left out, or null for nowhere
+ * @param rejectsFormat the Spark sink name for the rejects
  * @param reportPath where to write the JSON run report, or null for none
  */
 public record JobSettings(
@@ -23,6 +26,8 @@ public record JobSettings(
     String outputPath,
     String outputFormat,
     String outputMode,
+    String rejectsPath,
+    String rejectsFormat,
     String reportPath) {
 
   /** Copies the reader options. */
@@ -40,13 +45,21 @@ public record JobSettings(
   public static JobSettings fromConf(Map<String, String> conf) {
     ConfReader reader = new ConfReader(conf);
     ScoreSettings score = ScoreSettings.fromConf(conf);
+    String outputFormat = reader.string(ConfKeys.OUTPUT_FORMAT, ConfKeys.OUTPUT_FORMAT_DEFAULT);
+    String rejectsPath = reader.optional(ConfKeys.REJECTS_PATH);
+    TorchScoreException.check(
+        rejectsPath == null || score.onError() == ScoreSettings.OnError.SKIP,
+        "Invalid %s: rejects are the rows %s=skip leaves out; set it to skip or unset %s",
+        ConfKeys.REJECTS_PATH,
+        ConfKeys.ON_ERROR,
+        ConfKeys.REJECTS_PATH);
     return new JobSettings(
         score,
         reader.required(ConfKeys.INPUT_PATH, "the path of the table to score"),
         reader.string(ConfKeys.INPUT_FORMAT, ConfKeys.INPUT_FORMAT_DEFAULT),
         reader.withPrefix(ConfKeys.INPUT_OPTION_PREFIX),
         reader.required(ConfKeys.OUTPUT_PATH, "the path to write the scored table to"),
-        reader.string(ConfKeys.OUTPUT_FORMAT, ConfKeys.OUTPUT_FORMAT_DEFAULT),
+        outputFormat,
         reader.oneOf(
             ConfKeys.OUTPUT_MODE,
             ConfKeys.OUTPUT_MODE_DEFAULT,
@@ -54,6 +67,8 @@ public record JobSettings(
             "overwrite",
             "append",
             "ignore"),
+        rejectsPath,
+        reader.string(ConfKeys.REJECTS_FORMAT, outputFormat),
         reader.optional(ConfKeys.REPORT_PATH));
   }
 }

@@ -10,9 +10,13 @@ import java.util.Map;
  * @param input the input's location, without credentials
  * @param output the output's location, without credentials
  * @param outputFormat the output's format
+ * @param rejects the rejects' location, or null
  * @param rowsScored rows written with a prediction
+ * @param rowsNulled bad rows written with null predictions
+ * @param rowsSkipped bad rows left out of the output
+ * @param badRowsByReason bad rows per reason code
  * @param batches forward calls made
- * @param modelLoads model loads on executors
+ * @param modelLoads model loads, on the driver and on executors
  * @param batchSize rows per forward call
  * @param seconds wall time of read, score and write
  */
@@ -21,7 +25,11 @@ public record RunReport(
     String input,
     String output,
     String outputFormat,
+    String rejects,
     long rowsScored,
+    long rowsNulled,
+    long rowsSkipped,
+    Map<String, Long> badRowsByReason,
     long batches,
     long modelLoads,
     int batchSize,
@@ -42,17 +50,31 @@ public record RunReport(
    * @return a few lines for people
    */
   public String summary() {
-    return String.format(
-        "Scored %,d rows in %,d batches of up to %d in %.2f s (%,.0f rows/s); model loads: %d%n"
-            + "Output: %s (%s)",
-        rowsScored,
-        batches,
-        batchSize,
-        seconds,
-        rowsPerSecond(),
-        modelLoads,
-        output,
-        outputFormat);
+    StringBuilder text =
+        new StringBuilder(
+            String.format(
+                "Scored %,d rows in %,d batches of up to %d in %.2f s (%,.0f rows/s); model loads: %d%n",
+                rowsScored,
+                batches,
+                batchSize,
+                seconds,
+                rowsPerSecond(),
+                modelLoads));
+    if (rowsNulled + rowsSkipped > 0) {
+      text.append(String.format("Bad rows: %,d nulled, %,d skipped;", rowsNulled, rowsSkipped));
+      badRowsByReason.forEach(
+          (reason, count) -> {
+            if (count > 0) {
+              text.append(String.format(" %s %,d", reason, count));
+            }
+          });
+      text.append(String.format("%n"));
+    }
+    text.append(String.format("Output: %s (%s)", output, outputFormat));
+    if (rejects != null) {
+      text.append(String.format("%nRejects: %s", rejects));
+    }
+    return text.toString();
   }
 
   /**
@@ -66,7 +88,11 @@ public record RunReport(
     map.put("input", input);
     map.put("output", output);
     map.put("output_format", outputFormat);
+    map.put("rejects", rejects);
     map.put("rows_scored", rowsScored);
+    map.put("rows_nulled", rowsNulled);
+    map.put("rows_skipped", rowsSkipped);
+    map.put("bad_rows_by_reason", badRowsByReason);
     map.put("batches", batches);
     map.put("model_loads", modelLoads);
     map.put("batch_size", batchSize);

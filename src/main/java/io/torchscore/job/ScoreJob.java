@@ -42,14 +42,29 @@ public final class ScoreJob {
   public RunReport run() {
     long start = System.nanoTime();
     ScoreResult result = new TorchScorer(settings.score()).score(read());
-    write(result.scored());
+    if (settings.rejectsPath() == null) {
+      write(result.scored(), settings.outputFormat(), settings.outputPath());
+    } else {
+      // One scoring pass feeds both writes.
+      result.persist();
+      try {
+        write(result.scored(), settings.outputFormat(), settings.outputPath());
+        write(result.rejects(), settings.rejectsFormat(), settings.rejectsPath());
+      } finally {
+        result.unpersist();
+      }
+    }
     RunReport report =
         new RunReport(
             Redaction.uri(settings.score().modelPath()),
             Redaction.uri(settings.inputPath()),
             Redaction.uri(settings.outputPath()),
             settings.outputFormat(),
+            Redaction.uri(settings.rejectsPath()),
             result.metrics().rows(),
+            result.metrics().nulled(),
+            result.metrics().skipped(),
+            result.metrics().badRowsByReason(),
             result.metrics().batches(),
             result.metrics().modelLoads(),
             settings.score().batchSize(),
@@ -80,13 +95,9 @@ public final class ScoreJob {
     }
   }
 
-  private void write(Dataset<Row> scored) {
+  private void write(Dataset<Row> rows, String format, String path) {
     try {
-      scored
-          .write()
-          .format(settings.outputFormat())
-          .mode(settings.outputMode())
-          .save(settings.outputPath());
+      rows.write().format(format).mode(settings.outputMode()).save(path);
     } catch (Exception e) {
       if (!(e instanceof AnalysisException)) {
         throw e;
@@ -94,8 +105,8 @@ public final class ScoreJob {
       throw new TorchScoreException(
           e,
           "Cannot write output %s as %s: %s; check %s and %s",
-          Redaction.uri(settings.outputPath()),
-          settings.outputFormat(),
+          Redaction.uri(path),
+          format,
           firstLine(e.getMessage()),
           ConfKeys.OUTPUT_PATH,
           ConfKeys.OUTPUT_MODE);

@@ -7,60 +7,64 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.torchscore.TorchScoreException;
-import io.torchscore.tensor.BatchEncoder;
-import io.torchscore.tensor.FeatureLayout;
-import io.torchscore.tensor.PredictionType;
+import io.torchscore.config.ConfKeys;
+import io.torchscore.config.ScoreSettings;
+import io.torchscore.tensor.InputLayout;
+import io.torchscore.tensor.InputSpec;
+import io.torchscore.tensor.OutputLayout;
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
 
 /**
- * Checks on the driver, before any task runs, that the model takes the features: builds one
- * sample batch from the first rows, runs it, and learns the prediction's type from the output.
+ * Checks on the driver, before any task runs, that the model takes the inputs as laid out: runs
+ * one sample batch of zeros shaped and typed like the real inputs, and learns the prediction
+ * columns from the outputs. No action on the DataFrame is needed.
  */
 final class ModelValidator {
 
+  private static final int SAMPLE_ROWS = 2;
+
   private ModelValidator() {}
 
-  /** What the sample batch showed: the feature width and the prediction type. */
-  record Validation(int width, PredictionType predictionType) {}
-
-  static Validation validate(Model model, FeatureLayout layout, List<Row> sample) {
-    if (sample.isEmpty()) {
-      // Nothing to score: the output keeps the input's rows (none) and a scalar column.
-      return new Validation(1, new PredictionType(1, false));
-    }
-    int width = layout.width(sample.get(0));
-    BatchEncoder encoder = new BatchEncoder(layout, width, sample.size());
-    for (int i = 0; i < sample.size(); i++) {
-      encoder.add(sample.get(i), i);
-    }
+  static OutputLayout validate(
+      Model model, InputLayout layout, ScoreSettings settings, List<String> labels) {
     try (NDManager manager = model.getNDManager().newSubManager();
         Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
-      NDList output = predictor.predict(new NDList(encoder.toTensor(manager)));
+      NDList sample = new NDList();
+      for (InputSpec input : layout.inputs()) {
+        sample.add(manager.zeros(input.batchShape(SAMPLE_ROWS), input.dataType()));
+      }
+      NDList output;
+      try {
+        output = predictor.predict(sample);
+      } catch (TranslateException | RuntimeException e) {
+        throw new TorchScoreException(
+            e,
+            "Cannot score: the model rejected a sample batch of %s; it raised: %s; check %s,"
+                + " %s and %s against the model's forward()",
+            describe(layout),
+            TorchErrors.summary(e),
+            ConfKeys.FEATURES,
+            ConfKeys.INPUT_SHAPE,
+            ConfKeys.INPUT_DTYPE);
+      }
       output.attach(manager);
-      TorchScoreException.check(
-          output.size() == 1,
-          "Cannot score: the model returned %s outputs; expected one tensor",
-          output.size());
-      return new Validation(width, PredictionType.of(output.get(0).getShape(), sample.size()));
-    } catch (TorchScoreException e) {
-      throw e;
-    } catch (TranslateException | RuntimeException e) {
-      throw new TorchScoreException(
-          e,
-          "Cannot score: the model rejected a sample batch of shape [%s, %s] built from %s: %s;"
-              + " check spark.torchscore.features against the model's input",
-          sample.size(),
-          width,
-          layout,
-          firstLine(e));
+      return OutputLayout.of(output, SAMPLE_ROWS, settings, labels);
     }
   }
 
-  private static String firstLine(Exception e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    String message = String.valueOf(cause.getMessage());
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
+  private static String describe(InputLayout layout) {
+    List<String> inputs = new ArrayList<>();
+    for (int i = 0; i < layout.inputs().size(); i++) {
+      InputSpec input = layout.inputs().get(i);
+      inputs.add(
+          "input "
+              + i
+              + " from "
+              + input.describe()
+              + ": "
+              + input.describeTensor(SAMPLE_ROWS));
+    }
+    return inputs.size() + (inputs.size() == 1 ? " input (" : " inputs (") + String.join("; ", inputs) + ")";
   }
 }

@@ -1,41 +1,68 @@
 package io.torchscore.spark;
 
+import io.torchscore.tensor.ErrorReason;
 import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Counters that executors add to while scoring: rows scored, forward calls (batches) and model
- * loads. Read them after the action that ran the scoring; a retried task counts again.
+ * Counters that executors add to while scoring: rows scored, nulled and skipped, bad rows per
+ * reason, forward calls (batches) and model loads. Read them after the action that ran the
+ * scoring; a retried or recomputed task counts again.
  */
 public final class ScoreMetrics implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
   private final LongAccumulator rows;
+  private final LongAccumulator nulled;
+  private final LongAccumulator skipped;
   private final LongAccumulator batches;
   private final LongAccumulator modelLoads;
+  private final EnumMap<ErrorReason, LongAccumulator> reasons;
 
-  ScoreMetrics(LongAccumulator rows, LongAccumulator batches, LongAccumulator modelLoads) {
-    this.rows = rows;
-    this.batches = batches;
-    this.modelLoads = modelLoads;
+  private ScoreMetrics(SparkContext sc) {
+    this.rows = counter(sc, "rows");
+    this.nulled = counter(sc, "nulled");
+    this.skipped = counter(sc, "skipped");
+    this.batches = counter(sc, "batches");
+    this.modelLoads = counter(sc, "modelLoads");
+    this.reasons = new EnumMap<>(ErrorReason.class);
+    for (ErrorReason reason : ErrorReason.values()) {
+      reasons.put(reason, counter(sc, "errors." + reason.code()));
+    }
+  }
+
+  private static LongAccumulator counter(SparkContext sc, String name) {
+    if (sc == null) {
+      return new LongAccumulator();
+    }
+    return sc.longAccumulator("torchscore." + name);
   }
 
   static ScoreMetrics register(SparkContext sc) {
-    return new ScoreMetrics(
-        sc.longAccumulator("torchscore.rows"),
-        sc.longAccumulator("torchscore.batches"),
-        sc.longAccumulator("torchscore.modelLoads"));
+    return new ScoreMetrics(sc);
   }
 
+  /** Counters that are not registered with Spark, for scoring outside a Spark job. */
   static ScoreMetrics unregistered() {
-    return new ScoreMetrics(new LongAccumulator(), new LongAccumulator(), new LongAccumulator());
+    return new ScoreMetrics(null);
   }
 
-  void batchScored(int batchRows) {
-    rows.add(batchRows);
+  void forward() {
     batches.add(1);
+  }
+
+  void scored(int count) {
+    rows.add(count);
+  }
+
+  void badRow(ErrorReason reason, boolean kept) {
+    reasons.get(reason).add(1);
+    (kept ? nulled : skipped).add(1);
   }
 
   void modelLoaded() {
@@ -43,7 +70,7 @@ public final class ScoreMetrics implements Serializable {
   }
 
   /**
-   * Returns the rows scored.
+   * Returns the rows scored: those with a prediction.
    *
    * @return the count
    */
@@ -52,7 +79,36 @@ public final class ScoreMetrics implements Serializable {
   }
 
   /**
-   * Returns the forward calls made, one per batch.
+   * Returns the bad rows kept with null predictions ({@code on.error=null}).
+   *
+   * @return the count
+   */
+  public long nulled() {
+    return nulled.value();
+  }
+
+  /**
+   * Returns the bad rows left out of the output ({@code on.error=skip}).
+   *
+   * @return the count
+   */
+  public long skipped() {
+    return skipped.value();
+  }
+
+  /**
+   * Returns the bad rows per reason code, every reason listed.
+   *
+   * @return reason code to count
+   */
+  public Map<String, Long> badRowsByReason() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    reasons.forEach((reason, counter) -> counts.put(reason.code(), counter.value()));
+    return counts;
+  }
+
+  /**
+   * Returns the forward calls made: one per batch, more when a failing batch was split.
    *
    * @return the count
    */

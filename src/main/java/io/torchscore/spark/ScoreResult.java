@@ -1,12 +1,91 @@
 package io.torchscore.spark;
 
+import static org.apache.spark.sql.functions.col;
+
+import io.torchscore.config.ScoreSettings.OnError;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * A scored DataFrame, still lazy, and the counters its executors fill when an action runs it.
- *
- * @param scored the input rows with the prediction column appended
- * @param metrics rows, batches and model loads, complete once an action over {@code scored} ends
+ * A scored DataFrame, still lazy, the rows left out of it, and the counters its executors fill
+ * when an action runs it.
  */
-public record ScoreResult(Dataset<Row> scored, ScoreMetrics metrics) {}
+public final class ScoreResult {
+
+  private final Dataset<Row> all;
+  private final OnError onError;
+  private final String errorColumn;
+  private final String[] inputColumns;
+  private final ScoreMetrics metrics;
+
+  ScoreResult(
+      Dataset<Row> all,
+      OnError onError,
+      String errorColumn,
+      String[] inputColumns,
+      ScoreMetrics metrics) {
+    this.all = all;
+    this.onError = onError;
+    this.errorColumn = errorColumn;
+    this.inputColumns = inputColumns.clone();
+    this.metrics = metrics;
+  }
+
+  /**
+   * Returns the input rows with the prediction columns appended; with {@code on.error=null} also
+   * the error column, and with {@code on.error=skip} without the bad rows.
+   *
+   * @return the scored rows (lazy)
+   */
+  public Dataset<Row> scored() {
+    if (onError != OnError.SKIP) {
+      return all;
+    }
+    return all.filter(col(errorColumn).isNull()).drop(errorColumn);
+  }
+
+  /**
+   * Returns the rows {@code on.error=skip} left out: their input columns and the error column
+   * saying why. Empty for the other policies.
+   *
+   * @return the rejected rows (lazy)
+   */
+  public Dataset<Row> rejects() {
+    Column[] columns = new Column[inputColumns.length + 1];
+    for (int i = 0; i < inputColumns.length; i++) {
+      columns[i] = col(inputColumns[i]);
+    }
+    columns[inputColumns.length] = col(errorColumn);
+    if (onError != OnError.SKIP) {
+      return all.limit(0).select(columns);
+    }
+    return all.filter(col(errorColumn).isNotNull()).select(columns);
+  }
+
+  /**
+   * Keeps the scoring's result in memory (and on disk) so that {@link #scored()} and
+   * {@link #rejects()} come from one scoring pass.
+   *
+   * @return this result
+   */
+  public ScoreResult persist() {
+    all.persist(StorageLevel.MEMORY_AND_DISK());
+    return this;
+  }
+
+  /** Releases what {@link #persist()} kept. */
+  public void unpersist() {
+    all.unpersist();
+  }
+
+  /**
+   * Returns the counters of the scoring, complete once an action over the result has run.
+   *
+   * @return rows, bad rows per reason, batches and model loads
+   */
+  public ScoreMetrics metrics() {
+    return metrics;
+  }
+}

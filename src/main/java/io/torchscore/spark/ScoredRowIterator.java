@@ -5,8 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.translate.TranslateException;
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.ConfKeys;
+import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.tensor.BatchEncoder;
-import io.torchscore.tensor.PredictionDecoder;
+import io.torchscore.tensor.ErrorReason;
+import io.torchscore.tensor.OutputLayout;
+import io.torchscore.tensor.RowError;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
@@ -14,22 +19,32 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Streams a partition's rows through the model: reads up to a batch of rows, runs one forward
- * for them, and yields each input row with its prediction appended, in input order.
+ * for the good ones, and yields each row with its predictions appended, in input order.
  *
- * <p>Each batch's native memory lives in its own manager, closed before the next batch; the
- * predictor is closed when the partition ends or when {@link #close()} is called, whichever is
- * first.
+ * <p>A bad row is handled by the error policy without costing the good rows of its batch: it is
+ * left out of the tensor; when the model fails on a batch, the batch is split until the failing
+ * rows are isolated. Each batch's native memory lives in its own manager, closed before the next
+ * batch; the predictor is closed when the partition ends or on {@link #close()}.
  */
 final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
+
+  /** Where the partition is and how its rows are named in messages. */
+  record RowNaming(int partition, int keyIndex, String keyColumn) {}
 
   private final Iterator<Row> input;
   private final Predictor<NDList, NDList> predictor;
   private final NDManager modelManager;
   private final BatchEncoder encoder;
-  private final PredictionDecoder decoder;
+  private final OutputLayout outputs;
+  private final OnError onError;
+  private final RowNaming naming;
   private final ScoreMetrics metrics;
-  private final Row[] batch;
-  private Object[] predictions;
+  private final Row[] rows;
+  private final RowError[] rowErrors;
+  private final int[] slots;
+  private final Object[][] predictions;
+  private final RowError[] slotErrors;
+  private final int predictionColumns;
   private int size;
   private int next;
   private long position;
@@ -40,16 +55,25 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
       Predictor<NDList, NDList> predictor,
       NDManager modelManager,
       BatchEncoder encoder,
-      PredictionDecoder decoder,
+      OutputLayout outputs,
       int batchSize,
+      OnError onError,
+      RowNaming naming,
       ScoreMetrics metrics) {
     this.input = input;
     this.predictor = predictor;
     this.modelManager = modelManager;
     this.encoder = encoder;
-    this.decoder = decoder;
+    this.outputs = outputs;
+    this.onError = onError;
+    this.naming = naming;
     this.metrics = metrics;
-    this.batch = new Row[batchSize];
+    this.rows = new Row[batchSize];
+    this.rowErrors = new RowError[batchSize];
+    this.slots = new int[batchSize];
+    this.predictions = new Object[batchSize][];
+    this.slotErrors = new RowError[batchSize];
+    this.predictionColumns = outputs.columnCount();
   }
 
   @Override
@@ -70,42 +94,99 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Row row = batch[next];
-    Object[] values = new Object[row.length() + 1];
+    Row row = rows[next];
+    RowError error = rowErrors[next] != null ? rowErrors[next] : slotErrors[slots[next]];
+    int extra = predictionColumns + (onError == OnError.FAIL ? 0 : 1);
+    Object[] values = new Object[row.length() + extra];
     for (int i = 0; i < row.length(); i++) {
       values[i] = row.get(i);
     }
-    values[row.length()] = predictions[next];
-    batch[next] = null;
+    if (error == null) {
+      System.arraycopy(predictions[slots[next]], 0, values, row.length(), predictionColumns);
+    } else {
+      values[values.length - 1] = error.message();
+    }
+    rows[next] = null;
     next++;
     return RowFactory.create(values);
   }
 
   private void scoreNextBatch() {
     encoder.reset();
-    long first = position;
+    Arrays.fill(slotErrors, null);
     size = 0;
     next = 0;
-    while (size < batch.length && input.hasNext()) {
+    while (size < rows.length && input.hasNext()) {
       Row row = input.next();
-      encoder.add(row, position++);
-      batch[size++] = row;
+      RowError error = encoder.add(row);
+      if (error != null) {
+        badRow(row, position, error);
+      }
+      rows[size] = row;
+      rowErrors[size] = error;
+      slots[size] = error == null ? encoder.rows() - 1 : -1;
+      size++;
+      position++;
     }
-    try (NDManager batchManager = modelManager.newSubManager()) {
-      NDList output = predictor.predict(new NDList(encoder.toTensor(batchManager)));
-      output.attach(batchManager);
-      predictions = decoder.decode(output.singletonOrThrow(), size);
-    } catch (TorchScoreException e) {
-      throw e;
+    int good = encoder.rows();
+    if (good > 0) {
+      try (NDManager batchManager = modelManager.newSubManager()) {
+        predict(batchManager, 0, good);
+      }
+    }
+    for (int i = 0; i < size; i++) {
+      if (rowErrors[i] == null && slotErrors[slots[i]] != null) {
+        badRow(rows[i], position - size + i, slotErrors[slots[i]]);
+      }
+    }
+  }
+
+  /** Runs slots {@code [from, to)}; on a model failure, splits them to find the failing rows. */
+  private void predict(NDManager batchManager, int from, int to) {
+    NDList output;
+    try {
+      metrics.forward();
+      output = predictor.predict(encoder.toInputs(batchManager, from, to));
     } catch (TranslateException | RuntimeException e) {
-      throw new TorchScoreException(
-          e,
-          "Cannot score rows %s to %s of the partition: the model failed: %s",
-          first,
-          position - 1,
-          e.getMessage());
+      if (onError == OnError.FAIL) {
+        throw new TorchScoreException(
+            e,
+            "Cannot score rows %s to %s of partition %s: the model failed: %s; fix the input or"
+                + " set %s=skip or null to isolate the failing rows",
+            position - size,
+            position - 1,
+            naming.partition(),
+            TorchErrors.summary(e),
+            ConfKeys.ON_ERROR);
+      }
+      if (to - from == 1) {
+        slotErrors[from] = new RowError(ErrorReason.MODEL_ERROR, "(model)", "failed: " + TorchErrors.summary(e));
+        return;
+      }
+      int middle = (from + to) >>> 1;
+      predict(batchManager, from, middle);
+      predict(batchManager, middle, to);
+      return;
     }
-    metrics.batchScored(size);
+    output.attach(batchManager);
+    Object[][] values = outputs.decode(output, to - from);
+    System.arraycopy(values, 0, predictions, from, to - from);
+    metrics.scored(to - from);
+  }
+
+  private void badRow(Row row, long rowPosition, RowError error) {
+    if (onError == OnError.FAIL) {
+      String key =
+          naming.keyIndex() < 0 ? "" : " (" + naming.keyColumn() + "=" + row.get(naming.keyIndex()) + ")";
+      throw new TorchScoreException(
+          "Cannot score row %s of partition %s%s: %s; fix the input or set %s=skip or null",
+          rowPosition,
+          naming.partition(),
+          key,
+          error.message(),
+          ConfKeys.ON_ERROR);
+    }
+    metrics.badRow(error.reason(), onError == OnError.NULL);
   }
 
   @Override

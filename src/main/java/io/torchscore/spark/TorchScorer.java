@@ -1,23 +1,36 @@
 package io.torchscore.spark;
 
+import static org.apache.spark.sql.functions.col;
+
 import ai.djl.Model;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
+import io.torchscore.config.Redaction;
 import io.torchscore.config.ScoreSettings;
+import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.ModelCache;
 import io.torchscore.model.ModelFetcher;
 import io.torchscore.model.ModelRef;
-import io.torchscore.tensor.FeatureLayout;
+import io.torchscore.tensor.InputLayout;
+import io.torchscore.tensor.OutputLayout;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class TorchScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(TorchScorer.class);
-
-  private static final int SAMPLE_ROWS = 4;
 
   private final ScoreSettings settings;
 
@@ -76,14 +87,7 @@ public final class TorchScorer {
    */
   public static TorchScorer fromConf(SparkSession spark) {
     Map<String, String> conf = new HashMap<>();
-    for (String key :
-        List.of(
-            ConfKeys.MODEL_PATH,
-            ConfKeys.FEATURES,
-            ConfKeys.PREDICTION_COLUMN,
-            ConfKeys.BATCH_SIZE,
-            ConfKeys.THREADS,
-            ConfKeys.CACHE_DIR)) {
+    for (String key : ConfKeys.scoringKeys()) {
       String value = spark.conf().get(key, null);
       if (value != null) {
         conf.put(key, value);
@@ -113,20 +117,23 @@ public final class TorchScorer {
   }
 
   /**
-   * Returns the input with the prediction column appended, and the counters of the scoring.
+   * Returns the input with the prediction columns appended, the rejected rows and the counters.
    *
    * @param input the rows to score
-   * @return the scored rows (lazy) and their metrics
+   * @return the scored rows (lazy), the rejects and their metrics
    * @throws TorchScoreException when the model or the features are not usable
    */
   public ScoreResult score(Dataset<Row> input) {
     StructType schema = input.schema();
+    List<String> columns = Arrays.asList(schema.fieldNames());
     TorchScoreException.check(
-        !Arrays.asList(schema.fieldNames()).contains(settings.predictionColumn()),
-        "Cannot score: the input already has a column '%s'; set %s to another name",
-        settings.predictionColumn(),
-        ConfKeys.PREDICTION_COLUMN);
-    FeatureLayout layout = FeatureLayout.resolve(settings.features(), schema);
+        settings.keyColumn() == null || columns.contains(settings.keyColumn()),
+        "Cannot score: key column '%s' (%s) is not in the input; columns are %s",
+        settings.keyColumn(),
+        ConfKeys.KEY_COLUMN,
+        columns);
+    InputLayout inputs =
+        InputLayout.resolve(settings, schema, column -> firstLength(input, column));
     SparkSession spark = input.sparkSession();
     ModelRef ref =
         ModelFetcher.locate(
@@ -136,31 +143,82 @@ public final class TorchScorer {
             settings.cacheDir());
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     Model model = ModelCache.getOrLoad(ref, metrics::modelLoaded);
-    ModelValidator.Validation validation =
-        ModelValidator.validate(model, layout, input.limit(SAMPLE_ROWS).collectAsList());
+    OutputLayout outputs = ModelValidator.validate(model, inputs, settings, labels(spark));
+    StructType outputSchema = schema;
+    for (StructField field : outputs.fields()) {
+      outputSchema = add(outputSchema, field, ConfKeys.PREDICTION_COLUMN);
+    }
+    if (settings.onError() != OnError.FAIL) {
+      outputSchema =
+          add(
+              outputSchema,
+              DataTypes.createStructField(settings.errorColumn(), DataTypes.StringType, true),
+              ConfKeys.ERROR_COLUMN);
+    }
     LOG.info(
-        "Scoring {} with {}: width {}, prediction {} {}, batch size {}",
-        layout,
+        "Scoring inputs {} with {}: outputs {}, batch size {}, on error {}",
+        inputs,
         ref,
-        validation.width(),
-        settings.predictionColumn(),
-        validation.predictionType().sparkType().simpleString(),
-        settings.batchSize());
+        outputs.fields().stream().map(f -> f.name() + " " + f.dataType().simpleString()).toList(),
+        settings.batchSize(),
+        settings.onError());
     Broadcast<ModelRef> broadcast =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ref);
-    StructType outputSchema =
-        schema.add(settings.predictionColumn(), validation.predictionType().sparkType(), false);
-    Dataset<Row> scored =
+    ScorePartitionFunction.Plan plan =
+        new ScorePartitionFunction.Plan(
+            inputs,
+            outputs,
+            settings.batchSize(),
+            settings.rejectNaN(),
+            settings.onError(),
+            settings.keyColumn() == null ? -1 : schema.fieldIndex(settings.keyColumn()),
+            settings.keyColumn());
+    Dataset<Row> all =
         input.mapPartitions(
-            new ScorePartitionFunction(
-                broadcast,
-                layout,
-                validation.width(),
-                validation.predictionType(),
-                settings.batchSize(),
-                metrics),
-            Encoders.row(outputSchema));
-    return new ScoreResult(scored, metrics);
+            new ScorePartitionFunction(broadcast, plan, metrics), Encoders.row(outputSchema));
+    return new ScoreResult(all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics);
+  }
+
+  private static StructType add(StructType schema, StructField field, String key) {
+    TorchScoreException.check(
+        !Arrays.asList(schema.fieldNames()).contains(field.name()),
+        "Cannot score: the input already has a column '%s'; set %s to another name",
+        field.name(),
+        key);
+    return schema.add(field);
+  }
+
+  /** Returns the length of the first non-null array or vector in the column: a one-row peek. */
+  private static int firstLength(Dataset<Row> input, String column) {
+    List<Row> first = input.select(col(column)).where(col(column).isNotNull()).limit(1).collectAsList();
+    TorchScoreException.check(
+        !first.isEmpty(),
+        "Cannot score: feature column '%s' has no value to learn the input's length from; set %s",
+        column,
+        ConfKeys.INPUT_SHAPE);
+    Object value = first.get(0).get(0);
+    return value instanceof Vector vector ? vector.size() : first.get(0).getList(0).size();
+  }
+
+  private List<String> labels(SparkSession spark) {
+    if (settings.labelsPath() == null) {
+      return null;
+    }
+    Path path = new Path(settings.labelsPath());
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path),
+                StandardCharsets.UTF_8))) {
+      return reader.lines().map(String::trim).filter(line -> !line.isEmpty()).toList();
+    } catch (IOException e) {
+      throw new TorchScoreException(
+          e,
+          "Cannot read %s=%s: %s; expected a text file with one label per line",
+          ConfKeys.LABELS_PATH,
+          Redaction.uri(settings.labelsPath()),
+          e.getMessage());
+    }
   }
 
   private int threads(SparkSession spark) {
@@ -170,94 +228,13 @@ public final class TorchScorer {
     return spark.sparkContext().getConf().getInt(ConfKeys.SPARK_TASK_CPUS, 1);
   }
 
-  /** Builds a {@link TorchScorer}; the model path and the features are required. */
-  public static final class Builder {
-
-    private String modelPath;
-    private List<String> features;
-    private String predictionCol = ConfKeys.PREDICTION_COLUMN_DEFAULT;
-    private int batchSize = ConfKeys.BATCH_SIZE_DEFAULT;
-    private int threads = ConfKeys.THREADS_DEFAULT;
-    private String cacheDir = ConfKeys.CACHE_DIR_DEFAULT;
+  /**
+   * Builds a {@link TorchScorer}; the model path and the features are required. The setters are
+   * {@link ScoreSettings.Builder}'s.
+   */
+  public static final class Builder extends ScoreSettings.Builder<Builder> {
 
     private Builder() {}
-
-    /**
-     * Sets the model's location: a local path or any Hadoop FS URI.
-     *
-     * @param path the TorchScript file
-     * @return this builder
-     */
-    public Builder modelPath(String path) {
-      this.modelPath = path;
-      return this;
-    }
-
-    /**
-     * Sets one array column holding each row's features.
-     *
-     * @param column an array of numbers
-     * @return this builder
-     */
-    public Builder featuresCol(String column) {
-      this.features = List.of(column);
-      return this;
-    }
-
-    /**
-     * Sets numeric columns assembled, in order, into each row's features.
-     *
-     * @param columns numeric columns
-     * @return this builder
-     */
-    public Builder featuresCols(String... columns) {
-      this.features = List.of(columns);
-      return this;
-    }
-
-    /**
-     * Sets the name of the appended prediction column (default {@code prediction}).
-     *
-     * @param column the column name
-     * @return this builder
-     */
-    public Builder predictionCol(String column) {
-      this.predictionCol = column;
-      return this;
-    }
-
-    /**
-     * Sets the rows per forward call (default 256).
-     *
-     * @param rows the batch size
-     * @return this builder
-     */
-    public Builder batchSize(int rows) {
-      this.batchSize = rows;
-      return this;
-    }
-
-    /**
-     * Sets libtorch's intra-op threads per executor JVM (default: spark.task.cpus).
-     *
-     * @param count the thread count
-     * @return this builder
-     */
-    public Builder threads(int count) {
-      this.threads = count;
-      return this;
-    }
-
-    /**
-     * Sets the executor-local folder models are copied to.
-     *
-     * @param dir a local folder
-     * @return this builder
-     */
-    public Builder cacheDir(String dir) {
-      this.cacheDir = dir;
-      return this;
-    }
 
     /**
      * Builds the scorer.
@@ -266,8 +243,7 @@ public final class TorchScorer {
      * @throws TorchScoreException when a setting is missing or invalid
      */
     public TorchScorer build() {
-      return new TorchScorer(
-          new ScoreSettings(modelPath, features, predictionCol, batchSize, threads, cacheDir));
+      return new TorchScorer(buildSettings());
     }
   }
 }

@@ -1,99 +1,53 @@
 package io.torchscore.tensor;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import io.torchscore.TorchScoreException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
- * Writes the features of up to {@code batchSize} rows into one reused direct buffer and hands it
- * to DJL as a {@code [rows, width]} float32 tensor without a copy.
+ * Collects up to {@code batchSize} good rows into one tensor per model input. A row with a bad
+ * value is not added, so it never costs the good rows of its batch.
  *
- * <p>One encoder serves one partition on one thread: the buffer is overwritten by the next batch,
- * so the tensor must be closed before {@link #reset()}.
+ * <p>One encoder serves one partition on one thread: its buffers are overwritten by the next
+ * batch, so the batch's tensors must be closed before {@link #reset()}.
  */
 public final class BatchEncoder {
 
-  private final FeatureLayout layout;
-  private final int width;
-  private final ByteBuffer bytes;
-  private final FloatBuffer floats;
+  private final List<InputBuffer> buffers = new ArrayList<>();
+  private final boolean rejectNaN;
   private int rows;
 
   /**
    * Creates an encoder.
    *
-   * @param layout where the features are
-   * @param width the number of features per row
+   * @param layout the model's inputs
    * @param batchSize the most rows per batch
+   * @param rejectNaN whether NaN and infinite values make a row bad
    */
-  public BatchEncoder(FeatureLayout layout, int width, int batchSize) {
-    this.layout = layout;
-    this.width = width;
-    this.bytes = ByteBuffer.allocateDirect(Math.multiplyExact(width, batchSize) * Float.BYTES)
-        .order(ByteOrder.nativeOrder());
-    this.floats = bytes.asFloatBuffer();
+  public BatchEncoder(InputLayout layout, int batchSize, boolean rejectNaN) {
+    for (InputSpec spec : layout.inputs()) {
+      buffers.add(new InputBuffer(spec, batchSize));
+    }
+    this.rejectNaN = rejectNaN;
   }
 
   /**
-   * Appends one row's features to the batch.
+   * Adds one row's features to the batch, unless one of them is bad.
    *
    * @param row the input row
-   * @param position the row's position in its partition, for messages
-   * @throws TorchScoreException naming the column and row when the features are null or of the
-   *     wrong length
+   * @return null when the row was added, else what was wrong with it
    */
-  public void add(Row row, long position) {
-    int offset = rows * width;
-    if (layout.isArrayColumn()) {
-      addArray(row, position, offset);
-    } else {
-      for (int i = 0; i < width; i++) {
-        int index = layout.index(i);
-        TorchScoreException.check(
-            !row.isNullAt(index),
-            "Cannot score row %s of the partition: feature column '%s' is null",
-            position,
-            layout.columns().get(i));
-        floats.put(offset + i, ((Number) row.get(index)).floatValue());
+  public RowError add(Row row) {
+    for (InputBuffer buffer : buffers) {
+      RowError error = buffer.write(row, rows, rejectNaN);
+      if (error != null) {
+        return error;
       }
     }
     rows++;
-  }
-
-  private void addArray(Row row, long position, int offset) {
-    int index = layout.index(0);
-    String column = layout.columns().get(0);
-    TorchScoreException.check(
-        !row.isNullAt(index),
-        "Cannot score row %s of the partition: feature column '%s' is null",
-        position,
-        column);
-    List<Object> values = row.getList(index);
-    TorchScoreException.check(
-        values.size() == width,
-        "Cannot score row %s of the partition: feature column '%s' has %s values; the model"
-            + " takes %s",
-        position,
-        column,
-        values.size(),
-        width);
-    for (int i = 0; i < width; i++) {
-      Object value = values.get(i);
-      TorchScoreException.check(
-          value != null,
-          "Cannot score row %s of the partition: feature column '%s' has a null at index %s",
-          position,
-          column,
-          i);
-      floats.put(offset + i, ((Number) value).floatValue());
-    }
+    return null;
   }
 
   /**
@@ -106,16 +60,19 @@ public final class BatchEncoder {
   }
 
   /**
-   * Returns the batch as a float32 tensor of shape {@code [rows, width]} that shares this
-   * encoder's buffer.
+   * Returns the batch's rows {@code [from, to)} as one tensor per input, sharing the buffers.
    *
-   * @param manager the per-batch manager that owns the tensor
-   * @return the tensor
+   * @param manager the per-batch manager that owns the tensors
+   * @param from the first row
+   * @param to one past the last row
+   * @return the model's inputs
    */
-  public NDArray toTensor(NDManager manager) {
-    // DJL wraps a direct buffer in place (torch::from_blob); only its first rows are this batch's.
-    ByteBuffer batch = bytes.duplicate().limit(rows * width * Float.BYTES).slice();
-    return manager.create(batch, new Shape(rows, width), DataType.FLOAT32);
+  public NDList toInputs(NDManager manager, int from, int to) {
+    NDList inputs = new NDList(buffers.size());
+    for (InputBuffer buffer : buffers) {
+      inputs.add(buffer.tensor(manager, from, to));
+    }
+    return inputs;
   }
 
   /** Starts a new batch. */

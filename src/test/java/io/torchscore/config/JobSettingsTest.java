@@ -36,7 +36,14 @@ class JobSettingsTest {
     assertThat(settings.score().predictionColumn()).isEqualTo("prediction");
     assertThat(settings.score().batchSize()).isEqualTo(256);
     assertThat(settings.score().threads()).isZero();
-    assertThat(settings.score().features()).containsExactly("features");
+    assertThat(settings.score().inputs()).containsExactly(List.of("features"));
+    assertThat(settings.score().onError()).isEqualTo(ScoreSettings.OnError.FAIL);
+    assertThat(settings.score().errorColumn()).isEqualTo("_error");
+    assertThat(settings.score().rejectNaN()).isFalse();
+    assertThat(settings.score().postprocess()).isEqualTo(ScoreSettings.Postprocess.NONE);
+    assertThat(settings.score().image().resize()).isEqualTo(256);
+    assertThat(settings.score().image().crop()).isEqualTo(224);
+    assertThat(settings.rejectsPath()).isNull();
   }
 
   @Test
@@ -44,7 +51,7 @@ class JobSettingsTest {
     Map<String, String> conf = minimal();
     conf.put("spark.torchscore.features", " b, a ,c");
 
-    assertThat(JobSettings.fromConf(conf).score().features()).containsExactly("b", "a", "c");
+    assertThat(JobSettings.fromConf(conf).score().inputs()).containsExactly(List.of("b", "a", "c"));
   }
 
   @Test
@@ -98,11 +105,12 @@ class JobSettingsTest {
   }
 
   @Test
-  void scoreSettingsCopyTheirFeatureList() {
-    List<String> features = new java.util.ArrayList<>(List.of("a"));
-    ScoreSettings settings = new ScoreSettings("m.pt", features, "p", 1, 0, "/tmp");
-    features.add("b");
+  void scoreSettingsCopyTheirInputs() {
+    List<String> columns = new java.util.ArrayList<>(List.of("a"));
+    ScoreSettings settings =
+        ScoreSettings.builder().modelPath("m.pt").inputs(List.of(columns)).build();
+    columns.add("b");
 
-    assertThat(settings.features()).containsExactly("a");
+    assertThat(settings.inputs()).containsExactly(List.of("a"));
   }
 }

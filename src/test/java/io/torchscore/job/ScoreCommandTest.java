@@ -119,7 +119,9 @@ class ScoreCommandTest {
             "Invalid spark.torchscore.batch.size=-5: expected a whole number > 0"),
         Arguments.of(
             "spark.torchscore.features=id,expected",
-            "the model rejected a sample batch of shape [4, 2] built from columns id,expected"));
+            "the model rejected a sample batch of 1 input (input 0 from columns id,expected:"
+                + " float32 [2, 2]); it raised: RuntimeError: mat1 and mat2 shapes cannot be"
+                + " multiplied (2x2 and 10x5)"));
   }
 
   @ParameterizedTest(name = "{0}")

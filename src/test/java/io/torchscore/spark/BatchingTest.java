@@ -90,10 +90,16 @@ class BatchingTest extends SparkTestBase {
   }
 
   @Test
-  void emptyInputGivesEmptyOutputWithThePredictionColumn() {
+  void emptyInputWithADeclaredShapeGivesEmptyOutputWithThePredictionColumn() {
     Dataset<Row> input = fixtureTable("tutorial_mlp.jsonl", MLP_SCHEMA).limit(0);
 
-    ScoreResult result = score(input, 10);
+    ScoreResult result =
+        TorchScorer.builder()
+            .modelPath(fixture("tutorial_mlp.pt").toString())
+            .featuresCol("features")
+            .inputShapes(List.of(List.of(10L)))
+            .build()
+            .score(input);
 
     assertThat(result.scored().columns()).contains("prediction");
     assertThat(result.scored().collectAsList()).isEmpty();

@@ -1,0 +1,30 @@
+package io.torchscore.tensor;
+
+import java.util.Locale;
+
+/** Why a row could not be scored; each is counted and reported under its code. */
+public enum ErrorReason {
+  /** The feature column (or one of the feature columns) is null. */
+  NULL_FEATURES,
+  /** An array or vector holds a null element. */
+  NULL_ELEMENT,
+  /** An array or vector has the wrong length for the model's input. */
+  WRONG_SHAPE,
+  /** A feature is NaN or infinite and {@code spark.torchscore.nan=reject}. */
+  NAN,
+  /** A text value (as CSV gives) is not a number. */
+  UNPARSEABLE,
+  /** A binary column's bytes are not a JPEG or PNG image. */
+  UNDECODABLE_IMAGE,
+  /** The model raised an error for this row alone. */
+  MODEL_ERROR;
+
+  /**
+   * Returns the reason's code in reports and error columns.
+   *
+   * @return e.g. {@code null_element}
+   */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,75 @@
+package io.torchscore.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import org.apache.spark.sql.Row;
+
+/**
+ * One input's values for a batch, in one direct buffer reused from batch to batch and handed to
+ * DJL without a copy.
+ */
+final class InputBuffer implements ValueSink {
+
+  private final InputSpec spec;
+  private final int width;
+  private final int elementBytes;
+  private final ByteBuffer bytes;
+  private final FloatBuffer floats;
+  private final LongBuffer longs;
+  private int offset;
+
+  InputBuffer(InputSpec spec, int batchSize) {
+    this.spec = spec;
+    this.width = spec.width();
+    this.elementBytes = spec.int64() ? Long.BYTES : Float.BYTES;
+    this.bytes =
+        ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(width, batchSize), elementBytes))
+            .order(ByteOrder.nativeOrder());
+    this.floats = spec.int64() ? null : bytes.asFloatBuffer();
+    this.longs = spec.int64() ? bytes.asLongBuffer() : null;
+  }
+
+  /** Writes the row's values into batch slot {@code slot}; returns what was wrong, or null. */
+  RowError write(Row row, int slot, boolean rejectNaN) {
+    offset = slot * width;
+    RowError error = spec.reader().read(row, this);
+    if (error == null && rejectNaN && floats != null) {
+      for (int i = 0; i < width; i++) {
+        float value = floats.get(offset + i);
+        if (Float.isNaN(value) || Float.isInfinite(value)) {
+          return new RowError(ErrorReason.NAN, spec.describe(), "has " + value + " at index " + i);
+        }
+      }
+    }
+    return error;
+  }
+
+  @Override
+  public void put(int i, Number value) {
+    if (longs != null) {
+      longs.put(offset + i, value.longValue());
+    } else {
+      floats.put(offset + i, value.floatValue());
+    }
+  }
+
+  @Override
+  public void putFloat(int i, float value) {
+    if (longs != null) {
+      longs.put(offset + i, (long) value);
+    } else {
+      floats.put(offset + i, value);
+    }
+  }
+
+  /** Returns slots {@code [from, to)} as a tensor sharing this buffer's memory. */
+  NDArray tensor(NDManager manager, int from, int to) {
+    // DJL wraps a direct buffer in place (torch::from_blob): the slice's address is slot `from`.
+    ByteBuffer slots = bytes.duplicate().position(from * width * elementBytes).limit(to * width * elementBytes).slice();
+    return manager.create(slots.order(ByteOrder.nativeOrder()), spec.batchShape(to - from), spec.dataType());
+  }
+}

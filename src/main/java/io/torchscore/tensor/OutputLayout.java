@@ -1,0 +1,286 @@
+package io.torchscore.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.torchscore.TorchScoreException;
+import io.torchscore.config.ConfKeys;
+import io.torchscore.config.ScoreSettings;
+import io.torchscore.config.ScoreSettings.Postprocess;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The prediction columns, learned on the driver from the model's output for a sample batch, and
+ * the decoding of each batch's outputs into those columns' values.
+ */
+public final class OutputLayout implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private static final StructType TOPK_ENTRY =
+      new StructType()
+          .add("index", DataTypes.IntegerType, false)
+          .add("label", DataTypes.StringType, true)
+          .add("score", DataTypes.FloatType, false);
+
+  private final List<OutputSpec> outputs;
+  private final ScoreSettings.Postprocess postprocess;
+  private final int topK;
+  private final List<String> labels;
+  private final String predictionColumn;
+  private final boolean struct;
+
+  private OutputLayout(
+      List<OutputSpec> outputs,
+      Postprocess postprocess,
+      int topK,
+      List<String> labels,
+      String predictionColumn,
+      boolean struct) {
+    this.outputs = List.copyOf(outputs);
+    this.postprocess = postprocess;
+    this.topK = topK;
+    this.labels = labels == null ? null : List.copyOf(labels);
+    this.predictionColumn = predictionColumn;
+    this.struct = struct;
+  }
+
+  /**
+   * Learns the prediction columns from the model's output for a sample batch.
+   *
+   * @param sample the model's outputs for {@code rows} rows
+   * @param rows the sample batch's rows
+   * @param settings the scoring settings
+   * @param labels class labels, or null
+   * @return the layout
+   * @throws TorchScoreException when an output has no batch dimension, or the settings do not fit
+   *     the outputs
+   */
+  public static OutputLayout of(NDList sample, long rows, ScoreSettings settings, List<String> labels) {
+    List<String> names = settings.outputNames();
+    TorchScoreException.check(
+        names.isEmpty() || names.size() == sample.size(),
+        "Invalid %s=%s: the model returns %s outputs",
+        ConfKeys.OUTPUT_NAMES,
+        String.join(",", names),
+        sample.size());
+    TorchScoreException.check(
+        settings.postprocess() == Postprocess.NONE || sample.size() == 1,
+        "Cannot apply %s=%s: the model returns %s outputs; post-processing takes one",
+        ConfKeys.POSTPROCESS,
+        settings.postprocess().name().toLowerCase(java.util.Locale.ROOT),
+        sample.size());
+    List<OutputSpec> outputs = new ArrayList<>();
+    for (int i = 0; i < sample.size(); i++) {
+      NDArray array = sample.get(i);
+      Shape shape = array.getShape();
+      TorchScoreException.check(
+          shape.dimension() >= 1 && shape.get(0) == rows,
+          "Cannot score: model output %s has shape %s for a batch of %s rows; expected [%s, ...]",
+          i,
+          shape,
+          rows,
+          rows);
+      long width = shape.dimension() == 1 ? 1 : shape.size() / rows;
+      boolean scalar = shape.dimension() == 1 || (shape.dimension() == 2 && shape.get(1) == 1);
+      String column;
+      if (!names.isEmpty()) {
+        column = names.get(i);
+      } else if (array.getName() != null && !array.getName().isEmpty()) {
+        column = array.getName();
+      } else {
+        column = sample.size() == 1 ? settings.predictionColumn() : "output_" + i;
+      }
+      boolean int64 = array.getDataType().isInteger();
+      outputs.add(new OutputSpec(column, array.getName(), Math.toIntExact(width), scalar, int64));
+    }
+    if (settings.postprocess() != Postprocess.NONE) {
+      OutputSpec scores = outputs.get(0);
+      TorchScoreException.check(
+          !scores.scalar(),
+          "Cannot apply %s: the model returns one value per row; expected class scores [B, classes]",
+          ConfKeys.POSTPROCESS);
+      TorchScoreException.check(
+          labels == null || labels.size() >= scores.width(),
+          "Invalid %s: %s labels for %s classes",
+          ConfKeys.LABELS_PATH,
+          labels == null ? 0 : labels.size(),
+          scores.width());
+    }
+    return new OutputLayout(
+        outputs,
+        settings.postprocess(),
+        settings.topK(),
+        labels,
+        settings.predictionColumn(),
+        settings.outputStruct() && outputs.size() > 1);
+  }
+
+  /**
+   * Returns the prediction columns, all nullable (a bad row may have no prediction).
+   *
+   * @return the fields appended to each row
+   */
+  public List<StructField> fields() {
+    switch (postprocess) {
+      case SOFTMAX:
+        return List.of(
+            DataTypes.createStructField(
+                predictionColumn, DataTypes.createArrayType(DataTypes.FloatType, false), true));
+      case ARGMAX:
+        List<StructField> argmax = new ArrayList<>();
+        argmax.add(DataTypes.createStructField(predictionColumn, DataTypes.IntegerType, true));
+        if (labels != null) {
+          argmax.add(DataTypes.createStructField(predictionColumn + "_label", DataTypes.StringType, true));
+        }
+        return argmax;
+      case TOPK:
+        return List.of(
+            DataTypes.createStructField(
+                predictionColumn, DataTypes.createArrayType(TOPK_ENTRY, false), true));
+      default:
+        List<StructField> fields = new ArrayList<>();
+        for (OutputSpec output : outputs) {
+          fields.add(DataTypes.createStructField(output.column(), output.sparkType(), !struct));
+        }
+        if (struct) {
+          return List.of(
+              DataTypes.createStructField(predictionColumn, DataTypes.createStructType(fields), true));
+        }
+        return fields;
+    }
+  }
+
+  /**
+   * Returns the number of prediction columns.
+   *
+   * @return the size of {@link #fields()}
+   */
+  public int columnCount() {
+    return fields().size();
+  }
+
+  /**
+   * Decodes a batch's outputs into each row's prediction values.
+   *
+   * @param outputs the model's outputs for {@code rows} rows
+   * @param rows the batch's rows
+   * @return for each row, the values of the prediction columns
+   * @throws TorchScoreException when the outputs differ from the sample batch's
+   */
+  public Object[][] decode(NDList outputs, int rows) {
+    TorchScoreException.check(
+        outputs.size() == this.outputs.size(),
+        "Cannot score: the model returned %s outputs; the sample batch had %s",
+        outputs.size(),
+        this.outputs.size());
+    Object[][] perOutput = new Object[this.outputs.size()][];
+    for (int i = 0; i < this.outputs.size(); i++) {
+      OutputSpec spec = this.outputs.get(i);
+      NDArray array = spec.modelName() != null ? outputs.get(spec.modelName()) : outputs.get(i);
+      perOutput[i] = decodeOutput(spec, array == null ? outputs.get(i) : array, rows);
+    }
+    Object[][] rowsValues = new Object[rows][];
+    for (int row = 0; row < rows; row++) {
+      rowsValues[row] = rowValues(perOutput, row);
+    }
+    return rowsValues;
+  }
+
+  private Object[] rowValues(Object[][] perOutput, int row) {
+    switch (postprocess) {
+      case SOFTMAX:
+        return new Object[] {softmax((float[]) perOutput[0][row])};
+      case ARGMAX:
+        int best = argmax((float[]) perOutput[0][row]);
+        return labels == null ? new Object[] {best} : new Object[] {best, labels.get(best)};
+      case TOPK:
+        return new Object[] {topK((float[]) perOutput[0][row])};
+      default:
+        Object[] values = new Object[perOutput.length];
+        for (int i = 0; i < perOutput.length; i++) {
+          values[i] = perOutput[i][row];
+        }
+        return struct ? new Object[] {RowFactory.create(values)} : values;
+    }
+  }
+
+  private static Object[] decodeOutput(OutputSpec spec, NDArray array, int rows) {
+    TorchScoreException.check(
+        array.getShape().dimension() >= 1
+            && array.getShape().get(0) == rows
+            && array.getShape().size() == (long) rows * spec.width(),
+        "Cannot score: model output '%s' has shape %s for a batch of %s rows; the sample batch"
+            + " gave %s values per row",
+        spec.column(),
+        array.getShape(),
+        rows,
+        spec.width());
+    Object[] values = new Object[rows];
+    int width = spec.width();
+    if (spec.int64()) {
+      long[] flat = (array.getDataType() == DataType.INT64 ? array : array.toType(DataType.INT64, false)).toLongArray();
+      for (int row = 0; row < rows; row++) {
+        values[row] = spec.scalar() ? (Object) flat[row] : Arrays.copyOfRange(flat, row * width, (row + 1) * width);
+      }
+    } else {
+      float[] flat = (array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false)).toFloatArray();
+      for (int row = 0; row < rows; row++) {
+        values[row] = spec.scalar() ? (Object) flat[row] : Arrays.copyOfRange(flat, row * width, (row + 1) * width);
+      }
+    }
+    return values;
+  }
+
+  private static float[] softmax(float[] scores) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float score : scores) {
+      max = Math.max(max, score);
+    }
+    double sum = 0;
+    double[] exp = new double[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      exp[i] = Math.exp(scores[i] - max);
+      sum += exp[i];
+    }
+    float[] probabilities = new float[scores.length];
+    for (int i = 0; i < scores.length; i++) {
+      probabilities[i] = (float) (exp[i] / sum);
+    }
+    return probabilities;
+  }
+
+  private static int argmax(float[] scores) {
+    int best = 0;
+    for (int i = 1; i < scores.length; i++) {
+      if (scores[i] > scores[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private Row[] topK(float[] scores) {
+    Integer[] order = new Integer[scores.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    // Highest score first; ties keep the lower index first, as torch.topk does on CPU.
+    Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
+    Row[] top = new Row[Math.min(topK, scores.length)];
+    for (int i = 0; i < top.length; i++) {
+      int index = order[i];
+      top[i] = RowFactory.create(index, labels == null ? null : labels.get(index), scores[index]);
+    }
+    return top;
+  }
+}
