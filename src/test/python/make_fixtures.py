@@ -98,6 +98,17 @@ class DictOutputs(nn.Module):
         return {"logits": y[:, :4], "score": y[:, 4]}
 
 
+class LogitsOnly(nn.Module):
+    """A classifier: the dict model's logits alone, [B, 10] -> [B, 4]."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        return self.inner(x)["logits"]
+
+
 class ConvNet(nn.Module):
     """[B, 1, 4, 4] -> [B, 2]: a rank-4 input."""
 
@@ -193,7 +204,9 @@ def two_inputs_fixture(out_dir, rows):
 def multi_output_fixture(out_dir, rows):
     x = torch.randn(rows, 10)
     tup = export(TupleOutputs(), os.path.join(out_dir, "tuple_outputs.pt"))
-    dic = export(DictOutputs(), os.path.join(out_dir, "dict_outputs.pt"))
+    dict_model = DictOutputs()
+    dic = export(dict_model, os.path.join(out_dir, "dict_outputs.pt"))
+    export(LogitsOnly(dict_model), os.path.join(out_dir, "classifier.pt"))
     with torch.no_grad():
         scores, value = tup(x)
         d = dic(x)

@@ -41,7 +41,9 @@ final class InputBuffer implements ValueSink {
       for (int i = 0; i < width; i++) {
         float value = floats.get(offset + i);
         if (Float.isNaN(value) || Float.isInfinite(value)) {
-          return new RowError(ErrorReason.NAN, spec.describe(), "has " + value + " at index " + i);
+          return spec.columns().size() == 1
+              ? new RowError(ErrorReason.NAN, spec.columns().get(0), "has " + value + " at index " + i)
+              : new RowError(ErrorReason.NAN, spec.columns().get(i), "is " + value);
         }
       }
     }

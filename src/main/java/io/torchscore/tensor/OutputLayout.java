@@ -80,7 +80,7 @@ public final class OutputLayout implements Serializable {
         settings.postprocess().name().toLowerCase(java.util.Locale.ROOT),
         sample.size());
     List<OutputSpec> outputs = new ArrayList<>();
-    for (int i = 0; i < sample.size(); i++) {
+    for (int i : outputOrder(sample)) {
       NDArray array = sample.get(i);
       Shape shape = array.getShape();
       TorchScoreException.check(
@@ -94,7 +94,7 @@ public final class OutputLayout implements Serializable {
       boolean scalar = shape.dimension() == 1 || (shape.dimension() == 2 && shape.get(1) == 1);
       String column;
       if (!names.isEmpty()) {
-        column = names.get(i);
+        column = names.get(outputs.size());
       } else if (array.getName() != null && !array.getName().isEmpty()) {
         column = array.getName();
       } else {
@@ -123,6 +123,22 @@ public final class OutputLayout implements Serializable {
         labels,
         settings.predictionColumn(),
         settings.outputStruct() && outputs.size() > 1);
+  }
+
+  /**
+   * Returns the order of the outputs' columns: the model's order, or for a dict (whose order
+   * DJL does not keep) its keys' alphabetical order.
+   */
+  private static List<Integer> outputOrder(NDList sample) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < sample.size(); i++) {
+      order.add(i);
+    }
+    boolean dict = sample.stream().allMatch(a -> a.getName() != null && !a.getName().isEmpty());
+    if (dict) {
+      order.sort((a, b) -> sample.get(a).getName().compareTo(sample.get(b).getName()));
+    }
+    return order;
   }
 
   /**
@@ -187,7 +203,9 @@ public final class OutputLayout implements Serializable {
     for (int i = 0; i < this.outputs.size(); i++) {
       OutputSpec spec = this.outputs.get(i);
       NDArray array = spec.modelName() != null ? outputs.get(spec.modelName()) : outputs.get(i);
-      perOutput[i] = decodeOutput(spec, array == null ? outputs.get(i) : array, rows);
+      TorchScoreException.check(
+          array != null, "Cannot score: the model returned no output '%s' this time", spec.modelName());
+      perOutput[i] = decodeOutput(spec, array, rows);
     }
     Object[][] rowsValues = new Object[rows][];
     for (int row = 0; row < rows; row++) {
