@@ -89,6 +89,47 @@ class ScoreCommandTest {
   }
 
   @Test
+  void skippedRowsGoToTheRejectsWithTheirReasonAndAreCountedInTheReport() throws IOException {
+    Path input = dir.resolve("input.jsonl");
+    List<String> lines = new ArrayList<>(Files.readAllLines(Paths.get(fixture("tutorial_mlp.jsonl"))).subList(0, 20));
+    lines.set(2, "{\"id\": 2, \"features\": null, \"expected\": 0}");
+    lines.set(5, "{\"id\": 5, \"features\": [1.0, 2.0], \"expected\": 0}");
+    lines.set(9, "{\"id\": 9, \"features\": [1, 2, 3, 4, 5, 6, 7, 8, 9, null], \"expected\": 0}");
+    Files.write(input, lines);
+    Path report = dir.resolve("report.json");
+
+    int code =
+        run(
+            "--properties-file", properties(
+                "spark.torchscore.input.path=" + input,
+                "spark.torchscore.input.shape=10",
+                "spark.torchscore.on.error=skip",
+                "spark.torchscore.rejects.path=" + dir.resolve("rejects"),
+                "spark.torchscore.rejects.format=json",
+                "spark.torchscore.report.path=" + report).toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains("Scored 17 rows")
+        .contains("Bad rows: 0 nulled, 3 skipped; null_features 1 null_element 1 wrong_shape 1")
+        .contains("Rejects: " + dir.resolve("rejects"));
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.get("rows_scored").asLong()).isEqualTo(17);
+    assertThat(json.get("rows_skipped").asLong()).isEqualTo(3);
+    assertThat(json.get("bad_rows_by_reason").get("wrong_shape").asLong()).isEqualTo(1);
+    SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      assertThat(spark.read().parquet(dir.resolve("scored").toString()).count()).isEqualTo(17);
+      List<Row> rejects = spark.read().json(dir.resolve("rejects").toString()).orderBy("id").collectAsList();
+      assertThat(rejects).extracting(r -> r.<Long>getAs("id")).containsExactly(2L, 5L, 9L);
+      assertThat(rejects.get(1).<String>getAs("_error"))
+          .isEqualTo("wrong_shape: column 'features' has 2 values; the model input takes 10");
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
   void existingOutputFailsUnlessTheModeSaysOtherwise() throws IOException {
     Files.createDirectories(dir.resolve("scored"));
     Files.writeString(dir.resolve("scored/old.txt"), "x");
@@ -117,6 +158,12 @@ class ScoreCommandTest {
         Arguments.of(
             "spark.torchscore.batch.size=-5",
             "Invalid spark.torchscore.batch.size=-5: expected a whole number > 0"),
+        Arguments.of(
+            "spark.torchscore.on.error=ignore",
+            "Invalid spark.torchscore.on.error=ignore: expected one of fail, skip, null"),
+        Arguments.of(
+            "spark.torchscore.rejects.path=/tmp/rejects",
+            "Invalid spark.torchscore.rejects.path: rejects are the rows spark.torchscore.on.error=skip leaves out"),
         Arguments.of(
             "spark.torchscore.features=id,expected",
             "the model rejected a sample batch of 1 input (input 0 from columns id,expected:"
