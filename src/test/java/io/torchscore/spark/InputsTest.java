@@ -144,6 +144,51 @@ class InputsTest extends SparkTestBase {
   }
 
   @Test
+  void textThatIsNotANumberIsABadRowNamingTheColumnAndValue() {
+    Dataset<Row> input =
+        spark.createDataFrame(
+            List.of(RowFactory.create("1", "2", "0.5", "0.25"), RowFactory.create("1", "abc", "0.5", "0.25")),
+            StructType.fromDDL("a STRING, b STRING, c STRING, d STRING"));
+
+    List<Row> rows =
+        TorchScorer.builder()
+            .modelPath(fixture("columns_model.pt").toString())
+            .featuresCols("a", "b", "c", "d")
+            .onError(io.torchscore.config.ScoreSettings.OnError.NULL)
+            .build()
+            .transform(input)
+            .collectAsList();
+
+    assertThat(rows.get(0).isNullAt(rows.get(0).fieldIndex("_error"))).isTrue();
+    assertThat(rows.get(1).<String>getAs("_error")).isEqualTo("unparseable: column 'b' holds 'abc', not a number");
+  }
+
+  @Test
+  void theOutputSchemaIsKnownWithoutRunningASparkJob() {
+    Dataset<Row> input =
+        fixtureTable("conv_net.jsonl", "id BIGINT, pixels ARRAY<FLOAT>, expected ARRAY<DOUBLE>");
+    spark.sparkContext().setJobGroup("schema-only", "transform without an action", false);
+    try {
+      Dataset<Row> scored =
+          TorchScorer.builder()
+              .modelPath(fixture("conv_net.pt").toString())
+              .featuresCol("pixels")
+              .inputShapes(List.of(List.of(1L, 4L, 4L)))
+              .build()
+              .transform(input);
+
+      assertThat(scored.schema().apply("prediction").dataType())
+          .isEqualTo(DataTypes.createArrayType(DataTypes.FloatType, false));
+      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("schema-only")).isEmpty();
+      // The group does record jobs: an action shows up in it.
+      assertThat(scored.count()).isEqualTo(50);
+      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("schema-only")).isNotEmpty();
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  @Test
   void textColumnsFromCsvAreParsedAsNumbers() {
     Path csv = dir.resolve("columns.csv");
     fixtureTable("columns_model.jsonl", "id BIGINT, a INT, b BIGINT, c FLOAT, d DOUBLE, expected FLOAT")
