@@ -12,16 +12,18 @@ import io.torchscore.tensor.InputLayout;
 import io.torchscore.tensor.OutputLayout;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * Scores one partition on an executor: takes the JVM's shared model (loading it on first use),
- * opens a predictor for this task, and streams the rows through it in batches.
+ * opens a predictor for this task, and streams the rows through it in batches. Rows stay in
+ * Spark's internal format, so no value is boxed on the way in or out.
  */
-final class ScorePartitionFunction implements MapPartitionsFunction<Row, Row> {
+final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
 
   private static final long serialVersionUID = 1L;
 
@@ -33,7 +35,8 @@ final class ScorePartitionFunction implements MapPartitionsFunction<Row, Row> {
       boolean rejectNaN,
       OnError onError,
       int keyIndex,
-      String keyColumn)
+      String keyColumn,
+      DataType keyType)
       implements java.io.Serializable {}
 
   private final Broadcast<ModelRef> modelRef;
@@ -47,7 +50,7 @@ final class ScorePartitionFunction implements MapPartitionsFunction<Row, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     Model model = ModelCache.getOrLoad(modelRef.value(), metrics::modelLoaded);
     Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
     TaskContext task = TaskContext.get();
@@ -61,7 +64,10 @@ final class ScorePartitionFunction implements MapPartitionsFunction<Row, Row> {
             plan.batchSize(),
             plan.onError(),
             new ScoredRowIterator.RowNaming(
-                task == null ? 0 : task.partitionId(), plan.keyIndex(), plan.keyColumn()),
+                task == null ? 0 : task.partitionId(),
+                plan.keyIndex(),
+                plan.keyColumn(),
+                plan.keyType()),
             metrics);
     if (task != null) {
       // A downstream limit can stop reading early: the task's end still closes the predictor.

@@ -14,8 +14,11 @@ import io.torchscore.tensor.RowError;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Streams a partition's rows through the model: reads up to a batch of rows, runs one forward
@@ -26,12 +29,12 @@ import org.apache.spark.sql.RowFactory;
  * rows are isolated. Each batch's native memory lives in its own manager, closed before the next
  * batch; the predictor is closed when the partition ends or on {@link #close()}.
  */
-final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
+final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
   /** Where the partition is and how its rows are named in messages. */
-  record RowNaming(int partition, int keyIndex, String keyColumn) {}
+  record RowNaming(int partition, int keyIndex, String keyColumn, DataType keyType) {}
 
-  private final Iterator<Row> input;
+  private final Iterator<InternalRow> input;
   private final Predictor<NDList, NDList> predictor;
   private final NDManager modelManager;
   private final BatchEncoder encoder;
@@ -39,7 +42,7 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
   private final OnError onError;
   private final RowNaming naming;
   private final ScoreMetrics metrics;
-  private final Row[] rows;
+  private final InternalRow[] rows;
   private final RowError[] rowErrors;
   private final int[] slots;
   private final Object[][] predictions;
@@ -51,7 +54,7 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
   private boolean closed;
 
   ScoredRowIterator(
-      Iterator<Row> input,
+      Iterator<InternalRow> input,
       Predictor<NDList, NDList> predictor,
       NDManager modelManager,
       BatchEncoder encoder,
@@ -68,7 +71,7 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
     this.onError = onError;
     this.naming = naming;
     this.metrics = metrics;
-    this.rows = new Row[batchSize];
+    this.rows = new InternalRow[batchSize];
     this.rowErrors = new RowError[batchSize];
     this.slots = new int[batchSize];
     this.predictions = new Object[batchSize][];
@@ -90,25 +93,21 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
   }
 
   @Override
-  public Row next() {
+  public InternalRow next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    Row row = rows[next];
+    InternalRow row = rows[next];
     RowError error = rowErrors[next] != null ? rowErrors[next] : slotErrors[slots[next]];
-    int extra = predictionColumns + (onError == OnError.FAIL ? 0 : 1);
-    Object[] values = new Object[row.length() + extra];
-    for (int i = 0; i < row.length(); i++) {
-      values[i] = row.get(i);
-    }
+    Object[] appended = new Object[predictionColumns + (onError == OnError.FAIL ? 0 : 1)];
     if (error == null) {
-      System.arraycopy(predictions[slots[next]], 0, values, row.length(), predictionColumns);
+      System.arraycopy(predictions[slots[next]], 0, appended, 0, predictionColumns);
     } else {
-      values[values.length - 1] = error.message();
+      appended[appended.length - 1] = UTF8String.fromString(error.message());
     }
     rows[next] = null;
     next++;
-    return RowFactory.create(values);
+    return new JoinedRow(row, new GenericInternalRow(appended));
   }
 
   private void scoreNextBatch() {
@@ -117,7 +116,8 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
     size = 0;
     next = 0;
     while (size < rows.length && input.hasNext()) {
-      Row row = input.next();
+      // Scans reuse their row object: keep a copy until the batch's rows are emitted.
+      InternalRow row = input.next().copy();
       RowError error = encoder.add(row);
       if (error != null) {
         badRow(row, position, error);
@@ -174,10 +174,12 @@ final class ScoredRowIterator implements Iterator<Row>, AutoCloseable {
     metrics.scored(to - from);
   }
 
-  private void badRow(Row row, long rowPosition, RowError error) {
+  private void badRow(InternalRow row, long rowPosition, RowError error) {
     if (onError == OnError.FAIL) {
       String key =
-          naming.keyIndex() < 0 ? "" : " (" + naming.keyColumn() + "=" + row.get(naming.keyIndex()) + ")";
+          naming.keyIndex() < 0
+              ? ""
+              : " (" + naming.keyColumn() + "=" + row.get(naming.keyIndex(), naming.keyType()) + ")";
       throw new TorchScoreException(
           "Cannot score row %s of partition %s%s: %s; fix the input or set %s=skip or null",
           rowPosition,

@@ -25,10 +25,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -172,10 +173,14 @@ public final class TorchScorer {
             settings.rejectNaN(),
             settings.onError(),
             settings.keyColumn() == null ? -1 : schema.fieldIndex(settings.keyColumn()),
-            settings.keyColumn());
-    Dataset<Row> all =
-        input.mapPartitions(
-            new ScorePartitionFunction(broadcast, plan, metrics), Encoders.row(outputSchema));
+            settings.keyColumn(),
+            settings.keyColumn() == null ? null : schema.apply(settings.keyColumn()).dataType());
+    RDD<InternalRow> scoredRows =
+        InternalFrames.rows(input)
+            .toJavaRDD()
+            .mapPartitions(new ScorePartitionFunction(broadcast, plan, metrics))
+            .rdd();
+    Dataset<Row> all = InternalFrames.frame(spark, scoredRows, outputSchema);
     return new ScoreResult(all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics);
   }
 

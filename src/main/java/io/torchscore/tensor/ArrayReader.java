@@ -1,7 +1,7 @@
 package io.torchscore.tensor;
 
-import java.util.List;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
 /** Reads a numeric array column of a fixed length. */
 final class ArrayReader implements FeatureReader {
@@ -11,31 +11,32 @@ final class ArrayReader implements FeatureReader {
   private final int index;
   private final String column;
   private final int width;
+  private final NumberGetter element;
 
-  ArrayReader(int index, String column, int width) {
+  ArrayReader(int index, String column, int width, NumberGetter element) {
     this.index = index;
     this.column = column;
     this.width = width;
+    this.element = element;
   }
 
   @Override
-  public RowError read(Row row, ValueSink sink) {
+  public RowError read(InternalRow row, ValueSink sink) {
     if (row.isNullAt(index)) {
       return new RowError(ErrorReason.NULL_FEATURES, column, "is null");
     }
-    List<Object> values = row.getList(index);
-    if (values.size() != width) {
+    ArrayData values = row.getArray(index);
+    if (values.numElements() != width) {
       return new RowError(
           ErrorReason.WRONG_SHAPE,
           column,
-          "has " + values.size() + " values; the model input takes " + width);
+          "has " + values.numElements() + " values; the model input takes " + width);
     }
     for (int i = 0; i < width; i++) {
-      Object value = values.get(i);
-      if (value == null) {
+      if (values.isNullAt(i)) {
         return new RowError(ErrorReason.NULL_ELEMENT, column, "has a null at index " + i);
       }
-      sink.put(i, (Number) value);
+      element.copy(values, i, sink, i);
     }
     return null;
   }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Collects up to {@code batchSize} good rows into one tensor per model input. A row with a bad
@@ -36,10 +36,10 @@ public final class BatchEncoder {
   /**
    * Adds one row's features to the batch, unless one of them is bad.
    *
-   * @param row the input row
+   * @param row the input row, in Spark's internal format
    * @return null when the row was added, else what was wrong with it
    */
-  public RowError add(Row row) {
+  public RowError add(InternalRow row) {
     for (InputBuffer buffer : buffers) {
       RowError error = buffer.write(row, rows, rejectNaN);
       if (error != null) {

@@ -1,7 +1,7 @@
 package io.torchscore.tensor;
 
 import java.util.List;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Reads numeric columns, in order, as one input. Text columns (as CSV without a schema gives)
@@ -13,29 +13,31 @@ final class ColumnsReader implements FeatureReader {
 
   private final int[] indexes;
   private final List<String> columns;
+  private final NumberGetter[] getters;
 
-  ColumnsReader(int[] indexes, List<String> columns) {
+  /** A null getter marks a text column. */
+  ColumnsReader(int[] indexes, List<String> columns, NumberGetter[] getters) {
     this.indexes = indexes;
     this.columns = List.copyOf(columns);
+    this.getters = getters;
   }
 
   @Override
-  public RowError read(Row row, ValueSink sink) {
+  public RowError read(InternalRow row, ValueSink sink) {
     for (int i = 0; i < indexes.length; i++) {
       int index = indexes[i];
       if (row.isNullAt(index)) {
         return new RowError(ErrorReason.NULL_FEATURES, columns.get(i), "is null");
       }
-      Object value = row.get(index);
-      if (value instanceof String text) {
-        try {
-          sink.put(i, Double.valueOf(text.trim()));
-        } catch (NumberFormatException e) {
-          return new RowError(
-              ErrorReason.UNPARSEABLE, columns.get(i), "holds '" + text + "', not a number");
-        }
-      } else {
-        sink.put(i, (Number) value);
+      if (getters[i] != null) {
+        getters[i].copy(row, index, sink, i);
+        continue;
+      }
+      String text = row.getUTF8String(index).toString();
+      try {
+        sink.putDouble(i, Double.parseDouble(text.trim()));
+      } catch (NumberFormatException e) {
+        return new RowError(ErrorReason.UNPARSEABLE, columns.get(i), "holds '" + text + "', not a number");
       }
     }
     return null;

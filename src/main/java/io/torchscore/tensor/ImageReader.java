@@ -1,7 +1,7 @@
 package io.torchscore.tensor;
 
 import io.torchscore.config.ImageSettings;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /** Reads a binary column of encoded JPEG or PNG bytes as a preprocessed image. */
 final class ImageReader implements FeatureReader {
@@ -20,14 +20,14 @@ final class ImageReader implements FeatureReader {
   }
 
   @Override
-  public RowError read(Row row, ValueSink sink) {
+  public RowError read(InternalRow row, ValueSink sink) {
     if (row.isNullAt(index)) {
       return new RowError(ErrorReason.NULL_FEATURES, column, "is null");
     }
     if (preprocessor == null) {
       preprocessor = new ImagePreprocessor(settings);
     }
-    byte[] bytes = (byte[]) row.get(index);
+    byte[] bytes = row.getBinary(index);
     float[] chw = preprocessor.toChw(bytes);
     if (chw == null) {
       return new RowError(

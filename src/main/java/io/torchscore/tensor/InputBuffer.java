@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * One input's values for a batch, in one direct buffer reused from batch to batch and handed to
@@ -34,7 +34,7 @@ final class InputBuffer implements ValueSink {
   }
 
   /** Writes the row's values into batch slot {@code slot}; returns what was wrong, or null. */
-  RowError write(Row row, int slot, boolean rejectNaN) {
+  RowError write(InternalRow row, int slot, boolean rejectNaN) {
     offset = slot * width;
     RowError error = spec.reader().read(row, this);
     if (error == null && rejectNaN && floats != null) {
@@ -51,11 +51,20 @@ final class InputBuffer implements ValueSink {
   }
 
   @Override
-  public void put(int i, Number value) {
+  public void putDouble(int i, double value) {
     if (longs != null) {
-      longs.put(offset + i, value.longValue());
+      longs.put(offset + i, (long) value);
     } else {
-      floats.put(offset + i, value.floatValue());
+      floats.put(offset + i, (float) value);
+    }
+  }
+
+  @Override
+  public void putLong(int i, long value) {
+    if (longs != null) {
+      longs.put(offset + i, value);
+    } else {
+      floats.put(offset + i, value);
     }
   }
 

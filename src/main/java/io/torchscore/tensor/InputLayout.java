@@ -86,7 +86,7 @@ public final class InputLayout implements Serializable {
       long[] shape = shape(declared, first.name(), lengthProbe);
       return new InputSpec(
           columns,
-          new ArrayReader(index, first.name(), width(shape)),
+          new ArrayReader(index, first.name(), width(shape), new NumberGetter(array.elementType())),
           int64(settings, isIntegral(array.elementType())),
           shape);
     }
@@ -101,6 +101,7 @@ public final class InputLayout implements Serializable {
           columns, new ImageReader(index, first.name(), settings.image()), false, new long[] {3, crop, crop});
     }
     int[] indexes = new int[columns.size()];
+    NumberGetter[] getters = new NumberGetter[columns.size()];
     boolean integral = true;
     for (int i = 0; i < columns.size(); i++) {
       StructField field = schema.apply(columns.get(i));
@@ -111,6 +112,7 @@ public final class InputLayout implements Serializable {
           field.name(),
           field.dataType().simpleString());
       indexes[i] = schema.fieldIndex(field.name());
+      getters[i] = field.dataType() instanceof StringType ? null : new NumberGetter(field.dataType());
       integral &= isIntegral(field.dataType());
     }
     long[] shape = declared == null ? new long[] {columns.size()} : declared;
@@ -122,7 +124,7 @@ public final class InputLayout implements Serializable {
         columns,
         columns.size(),
         width(shape));
-    return new InputSpec(columns, new ColumnsReader(indexes, columns), int64(settings, integral), shape);
+    return new InputSpec(columns, new ColumnsReader(indexes, columns, getters), int64(settings, integral), shape);
   }
 
   private static long[] shape(long[] declared, String column, ToIntFunction<String> lengthProbe) {

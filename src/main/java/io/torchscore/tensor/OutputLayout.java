@@ -12,11 +12,13 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The prediction columns, learned on the driver from the model's output for a sample batch, and
@@ -186,11 +188,11 @@ public final class OutputLayout implements Serializable {
   }
 
   /**
-   * Decodes a batch's outputs into each row's prediction values.
+   * Decodes a batch's outputs into each row's prediction values, in Spark's internal format.
    *
    * @param outputs the model's outputs for {@code rows} rows
    * @param rows the batch's rows
-   * @return for each row, the values of the prediction columns
+   * @return for each row, the values of the prediction columns (as {@link #fields()} types them)
    * @throws TorchScoreException when the outputs differ from the sample batch's
    */
   public Object[][] decode(NDList outputs, int rows) {
@@ -217,19 +219,31 @@ public final class OutputLayout implements Serializable {
   private Object[] rowValues(Object[][] perOutput, int row) {
     switch (postprocess) {
       case SOFTMAX:
-        return new Object[] {softmax((float[]) perOutput[0][row])};
+        return new Object[] {UnsafeArrayData.fromPrimitiveArray(softmax((float[]) perOutput[0][row]))};
       case ARGMAX:
         int best = argmax((float[]) perOutput[0][row]);
-        return labels == null ? new Object[] {best} : new Object[] {best, labels.get(best)};
+        return labels == null
+            ? new Object[] {best}
+            : new Object[] {best, UTF8String.fromString(labels.get(best))};
       case TOPK:
         return new Object[] {topK((float[]) perOutput[0][row])};
       default:
         Object[] values = new Object[perOutput.length];
         for (int i = 0; i < perOutput.length; i++) {
-          values[i] = perOutput[i][row];
+          values[i] = internal(perOutput[i][row]);
         }
-        return struct ? new Object[] {RowFactory.create(values)} : values;
+        return struct ? new Object[] {new GenericInternalRow(values)} : values;
     }
+  }
+
+  private static Object internal(Object value) {
+    if (value instanceof float[] floats) {
+      return UnsafeArrayData.fromPrimitiveArray(floats);
+    }
+    if (value instanceof long[] longs) {
+      return UnsafeArrayData.fromPrimitiveArray(longs);
+    }
+    return value;
   }
 
   private static Object[] decodeOutput(OutputSpec spec, NDArray array, int rows) {
@@ -287,18 +301,19 @@ public final class OutputLayout implements Serializable {
     return best;
   }
 
-  private Row[] topK(float[] scores) {
+  private GenericArrayData topK(float[] scores) {
     Integer[] order = new Integer[scores.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
     // Highest score first; ties keep the lower index first, as torch.topk does on CPU.
     Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
-    Row[] top = new Row[Math.min(topK, scores.length)];
+    Object[] top = new Object[Math.min(topK, scores.length)];
     for (int i = 0; i < top.length; i++) {
       int index = order[i];
-      top[i] = RowFactory.create(index, labels == null ? null : labels.get(index), scores[index]);
+      UTF8String label = labels == null ? null : UTF8String.fromString(labels.get(index));
+      top[i] = new GenericInternalRow(new Object[] {index, label, scores[index]});
     }
-    return top;
+    return new GenericArrayData(top);
   }
 }

@@ -1,11 +1,14 @@
 package io.torchscore.tensor;
 
-/** Where a feature reader writes one row's values, in the input tensor's type. */
+/** Where a feature reader writes one row's values, converted to the input tensor's type. */
 interface ValueSink {
-
-  /** Writes value {@code i} of the row. */
-  void put(int i, Number value);
 
   /** Writes value {@code i} of the row from a float. */
   void putFloat(int i, float value);
+
+  /** Writes value {@code i} of the row from a double. */
+  void putDouble(int i, double value);
+
+  /** Writes value {@code i} of the row from an integer. */
+  void putLong(int i, long value);
 }

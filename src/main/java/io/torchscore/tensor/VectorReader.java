@@ -1,14 +1,19 @@
 package io.torchscore.tensor;
 
-import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SparseVector;
-import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 
-/** Reads a Spark ML vector column, dense or sparse, of a fixed size. */
+/**
+ * Reads a Spark ML vector column, dense or sparse, of a fixed size, from its stored form
+ * {@code struct<type: tinyint, size: int, indices: array<int>, values: array<double>>}
+ * (type 0 sparse, 1 dense).
+ */
 final class VectorReader implements FeatureReader {
 
   private static final long serialVersionUID = 1L;
+
+  private static final int FIELDS = 4;
+  private static final byte SPARSE = 0;
 
   private final int index;
   private final String column;
@@ -21,30 +26,29 @@ final class VectorReader implements FeatureReader {
   }
 
   @Override
-  public RowError read(Row row, ValueSink sink) {
+  public RowError read(InternalRow row, ValueSink sink) {
     if (row.isNullAt(index)) {
       return new RowError(ErrorReason.NULL_FEATURES, column, "is null");
     }
-    Vector vector = (Vector) row.get(index);
-    if (vector.size() != width) {
+    InternalRow vector = row.getStruct(index, FIELDS);
+    boolean sparse = vector.getByte(0) == SPARSE;
+    ArrayData values = vector.getArray(3);
+    int size = sparse ? vector.getInt(1) : values.numElements();
+    if (size != width) {
       return new RowError(
-          ErrorReason.WRONG_SHAPE,
-          column,
-          "is a vector of size " + vector.size() + "; the model input takes " + width);
+          ErrorReason.WRONG_SHAPE, column, "is a vector of size " + size + "; the model input takes " + width);
     }
-    if (vector instanceof SparseVector sparse) {
+    if (sparse) {
       for (int i = 0; i < width; i++) {
         sink.putFloat(i, 0f);
       }
-      int[] indices = sparse.indices();
-      double[] values = sparse.values();
-      for (int i = 0; i < indices.length; i++) {
-        sink.putFloat(indices[i], (float) values[i]);
+      ArrayData indices = vector.getArray(2);
+      for (int i = 0; i < indices.numElements(); i++) {
+        sink.putDouble(indices.getInt(i), values.getDouble(i));
       }
     } else {
-      double[] values = ((DenseVector) vector).values();
       for (int i = 0; i < width; i++) {
-        sink.putFloat(i, (float) values[i]);
+        sink.putDouble(i, values.getDouble(i));
       }
     }
     return null;
