@@ -209,6 +209,7 @@ public final class ScoreSettings implements Serializable {
     return parsed;
   }
 
+  /** Returns the model's location: a local path or Hadoop FS URI. */
   public String modelPath() {
     return modelPath;
   }
@@ -223,62 +224,77 @@ public final class ScoreSettings implements Serializable {
     return inputShapes;
   }
 
+  /** Returns the input tensors' type: auto, float32 or int64. */
   public String inputDtype() {
     return inputDtype;
   }
 
+  /** Returns the prediction column's name. */
   public String predictionColumn() {
     return predictionColumn;
   }
 
+  /** Returns the configured names of a multi-output model's columns, or an empty list. */
   public List<String> outputNames() {
     return outputNames;
   }
 
+  /** Returns whether a multi-output model's outputs go in one struct column. */
   public boolean outputStruct() {
     return outputStruct;
   }
 
+  /** Returns the post-processing of a classifier's scores. */
   public Postprocess postprocess() {
     return postprocess;
   }
 
+  /** Returns k for top-k post-processing. */
   public int topK() {
     return topK;
   }
 
+  /** Returns the class labels file, or null. */
   public String labelsPath() {
     return labelsPath;
   }
 
+  /** Returns what a bad row does. */
   public OnError onError() {
     return onError;
   }
 
+  /** Returns the name of the column that says why a row has no prediction. */
   public String errorColumn() {
     return errorColumn;
   }
 
+  /** Returns the column that names a row in messages, or null. */
   public String keyColumn() {
     return keyColumn;
   }
 
+  /** Returns whether NaN and infinite features make a row bad. */
   public boolean rejectNaN() {
     return rejectNaN;
   }
 
+  /** Returns the rows per forward call. */
   public int batchSize() {
     return batchSize;
   }
 
+  /** Returns libtorch's intra-op threads per executor JVM, 0 to derive them from spark.task.cpus. */
   public int threads() {
     return threads;
   }
 
+  /** Returns the executor-local folder models are copied to. */
   public String cacheDir() {
     return cacheDir;
   }
 
+  /** Returns how image inputs are preprocessed. */
   public ImageSettings image() {
     return image;
   }

@@ -37,19 +37,11 @@ public final class ScoreMetrics implements Serializable {
   }
 
   private static LongAccumulator counter(SparkContext sc, String name) {
-    if (sc == null) {
-      return new LongAccumulator();
-    }
     return sc.longAccumulator("torchscore." + name);
   }
 
   static ScoreMetrics register(SparkContext sc) {
     return new ScoreMetrics(sc);
-  }
-
-  /** Counters that are not registered with Spark, for scoring outside a Spark job. */
-  static ScoreMetrics unregistered() {
-    return new ScoreMetrics(null);
   }
 
   void forward() {
