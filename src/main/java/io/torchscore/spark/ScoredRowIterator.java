@@ -160,7 +160,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
             ConfKeys.ON_ERROR);
       }
       if (to - from == 1) {
-        slotErrors[from] = new RowError(ErrorReason.MODEL_ERROR, "(model)", "failed: " + TorchErrors.summary(e));
+        slotErrors[from] = new RowError(ErrorReason.MODEL_ERROR, null, "the model failed on this row: " + TorchErrors.summary(e));
         return;
       }
       int middle = (from + to) >>> 1;

@@ -160,7 +160,7 @@ class ErrorPolicyTest extends SparkTestBase {
     for (Row row : scored) {
       long id = row.<Long>getAs("id");
       if (id == 5L || id == 9L) {
-        assertThat(row.<String>getAs("_error")).startsWith("model_error: column '(model)' failed: ").contains("index out of range");
+        assertThat(row.<String>getAs("_error")).startsWith("model_error: the model failed on this row: ").contains("index out of range");
         assertThat(row.isNullAt(row.fieldIndex("prediction"))).isTrue();
       } else {
         List<Float> actual = row.getList(row.fieldIndex("prediction"));
