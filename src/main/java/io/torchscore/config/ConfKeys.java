@@ -64,6 +64,11 @@ public final class ConfKeys {
   public static final String BATCH_SIZE = PREFIX + "batch.size";
   public static final int BATCH_SIZE_DEFAULT = 256;
 
+  // Caps the rows per forward so one batch's input tensors stay within this many bytes: large
+  // rows (images) get small batches, small rows the full batch.size.
+  public static final String BATCH_MAX_BYTES = PREFIX + "batch.max.bytes";
+  public static final int BATCH_MAX_BYTES_DEFAULT = 8 << 20;
+
   // libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus.
   public static final String THREADS = PREFIX + "threads";
   public static final int THREADS_DEFAULT = 0;
@@ -109,6 +114,6 @@ public final class ConfKeys {
     return java.util.List.of(
         MODEL_PATH, FEATURES, INPUT_SHAPE, INPUT_DTYPE, IMAGE_RESIZE, IMAGE_CROP, IMAGE_MEAN,
         IMAGE_STD, PREDICTION_COLUMN, OUTPUT_NAMES, OUTPUT_LAYOUT, POSTPROCESS, TOPK, LABELS_PATH,
-        ON_ERROR, ERROR_COLUMN, KEY_COLUMN, NAN, BATCH_SIZE, THREADS, CACHE_DIR);
+        ON_ERROR, ERROR_COLUMN, KEY_COLUMN, NAN, BATCH_SIZE, BATCH_MAX_BYTES, THREADS, CACHE_DIR);
   }
 }

@@ -53,6 +53,7 @@ public final class ScoreSettings implements Serializable {
   private final String keyColumn;
   private final boolean rejectNaN;
   private final int batchSize;
+  private final int batchMaxBytes;
   private final int threads;
   private final String cacheDir;
   private final ImageSettings image;
@@ -72,6 +73,11 @@ public final class ScoreSettings implements Serializable {
         ConfKeys.PREDICTION_COLUMN);
     TorchScoreException.check(
         b.batchSize > 0, "Invalid %s=%s: expected a whole number > 0", ConfKeys.BATCH_SIZE, b.batchSize);
+    TorchScoreException.check(
+        b.batchMaxBytes > 0,
+        "Invalid %s=%s: expected a whole number of bytes > 0",
+        ConfKeys.BATCH_MAX_BYTES,
+        b.batchMaxBytes);
     TorchScoreException.check(
         b.threads >= 0, "Invalid %s=%s: expected a whole number >= 0", ConfKeys.THREADS, b.threads);
     TorchScoreException.check(
@@ -102,6 +108,7 @@ public final class ScoreSettings implements Serializable {
     this.keyColumn = b.keyColumn;
     this.rejectNaN = b.rejectNaN;
     this.batchSize = b.batchSize;
+    this.batchMaxBytes = b.batchMaxBytes;
     this.threads = b.threads;
     this.cacheDir = b.cacheDir;
     this.image = b.image;
@@ -151,6 +158,7 @@ public final class ScoreSettings implements Serializable {
             .keyColumn(reader.optional(ConfKeys.KEY_COLUMN))
             .rejectNaN(reader.oneOf(ConfKeys.NAN, ConfKeys.NAN_DEFAULT, "allow", "reject").equals("reject"))
             .batchSize(reader.positiveInt(ConfKeys.BATCH_SIZE, ConfKeys.BATCH_SIZE_DEFAULT))
+            .batchMaxBytes(reader.positiveInt(ConfKeys.BATCH_MAX_BYTES, ConfKeys.BATCH_MAX_BYTES_DEFAULT))
             .threads(reader.integer(ConfKeys.THREADS, ConfKeys.THREADS_DEFAULT))
             .cacheDir(reader.string(ConfKeys.CACHE_DIR, ConfKeys.CACHE_DIR_DEFAULT))
             .image(
@@ -284,6 +292,11 @@ public final class ScoreSettings implements Serializable {
     return batchSize;
   }
 
+  /** Returns the most bytes one batch's input tensors may take; large rows get fewer rows. */
+  public int batchMaxBytes() {
+    return batchMaxBytes;
+  }
+
   /** Returns libtorch's intra-op threads per executor JVM, 0 to derive them from spark.task.cpus. */
   public int threads() {
     return threads;
@@ -352,6 +365,7 @@ public final class ScoreSettings implements Serializable {
     private String keyColumn;
     private boolean rejectNaN;
     private int batchSize = ConfKeys.BATCH_SIZE_DEFAULT;
+    private int batchMaxBytes = ConfKeys.BATCH_MAX_BYTES_DEFAULT;
     private int threads = ConfKeys.THREADS_DEFAULT;
     private String cacheDir = ConfKeys.CACHE_DIR_DEFAULT;
     private ImageSettings image = ImageSettings.defaults();
@@ -467,6 +481,12 @@ public final class ScoreSettings implements Serializable {
     /** Sets the rows per forward call (default 256). */
     public B batchSize(int rows) {
       this.batchSize = rows;
+      return self();
+    }
+
+    /** Caps a batch's input tensors at this many bytes (default 8 MiB): fewer rows when rows are large. */
+    public B batchMaxBytes(int bytes) {
+      this.batchMaxBytes = bytes;
       return self();
     }
 

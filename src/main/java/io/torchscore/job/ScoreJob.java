@@ -67,7 +67,7 @@ public final class ScoreJob {
             result.metrics().badRowsByReason(),
             result.metrics().batches(),
             result.metrics().modelLoads(),
-            settings.score().batchSize(),
+            result.batchRows(),
             (System.nanoTime() - start) / 1e9);
     if (settings.reportPath() != null) {
       writeReport(report, settings.reportPath());

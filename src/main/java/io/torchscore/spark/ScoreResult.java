@@ -19,18 +19,31 @@ public final class ScoreResult {
   private final String errorColumn;
   private final String[] inputColumns;
   private final ScoreMetrics metrics;
+  private final int batchRows;
 
   ScoreResult(
       Dataset<Row> all,
       OnError onError,
       String errorColumn,
       String[] inputColumns,
-      ScoreMetrics metrics) {
+      ScoreMetrics metrics,
+      int batchRows) {
     this.all = all;
     this.onError = onError;
     this.errorColumn = errorColumn;
     this.inputColumns = inputColumns.clone();
     this.metrics = metrics;
+    this.batchRows = batchRows;
+  }
+
+  /**
+   * Returns the rows per forward call used: the batch size, lowered for large rows by
+   * {@code spark.torchscore.batch.max.bytes}.
+   *
+   * @return the rows per batch
+   */
+  public int batchRows() {
+    return batchRows;
   }
 
   /**

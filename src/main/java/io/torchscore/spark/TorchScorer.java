@@ -145,6 +145,7 @@ public final class TorchScorer {
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     Model model = ModelCache.getOrLoad(ref, metrics::modelLoaded);
     OutputLayout outputs = ModelValidator.validate(model, inputs, settings, labels(spark));
+    int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
     StructType outputSchema = schema;
     for (StructField field : outputs.fields()) {
       outputSchema = add(outputSchema, field, ConfKeys.PREDICTION_COLUMN);
@@ -161,7 +162,7 @@ public final class TorchScorer {
         inputs,
         ref,
         outputs.fields().stream().map(f -> f.name() + " " + f.dataType().simpleString()).toList(),
-        settings.batchSize(),
+        batchRows,
         settings.onError());
     Broadcast<ModelRef> broadcast =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ref);
@@ -169,7 +170,7 @@ public final class TorchScorer {
         new ScorePartitionFunction.Plan(
             inputs,
             outputs,
-            settings.batchSize(),
+            batchRows,
             settings.rejectNaN(),
             settings.onError(),
             settings.keyColumn() == null ? -1 : schema.fieldIndex(settings.keyColumn()),
@@ -181,7 +182,8 @@ public final class TorchScorer {
             .mapPartitions(new ScorePartitionFunction(broadcast, plan, metrics))
             .rdd();
     Dataset<Row> all = InternalFrames.frame(spark, scoredRows, outputSchema);
-    return new ScoreResult(all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics);
+    return new ScoreResult(
+        all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics, batchRows);
   }
 
   private static StructType add(StructType schema, StructField field, String key) {

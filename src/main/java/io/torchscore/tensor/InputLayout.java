@@ -151,6 +151,22 @@ public final class InputLayout implements Serializable {
   }
 
   /**
+   * Returns the rows per batch: the requested batch size, lowered so that one batch's input
+   * tensors take at most {@code maxBytes} (at least one row).
+   *
+   * @param batchSize the requested rows per batch
+   * @param maxBytes the most bytes a batch's tensors may take
+   * @return the rows per batch
+   */
+  public int batchRows(int batchSize, long maxBytes) {
+    long rowBytes = 0;
+    for (InputSpec input : inputs) {
+      rowBytes += (long) input.width() * (input.int64() ? Long.BYTES : Float.BYTES);
+    }
+    return (int) Math.max(1, Math.min(batchSize, maxBytes / Math.max(1, rowBytes)));
+  }
+
+  /**
    * Returns the inputs in the order of the model's forward arguments.
    *
    * @return the inputs
