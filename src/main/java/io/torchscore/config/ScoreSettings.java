@@ -478,7 +478,7 @@ public final class ScoreSettings implements Serializable {
       return self();
     }
 
-    /** Sets the rows per forward call (default 256). */
+    /** Sets the rows per forward call (default 4096, capped by batchMaxBytes). */
     public B batchSize(int rows) {
       this.batchSize = rows;
       return self();

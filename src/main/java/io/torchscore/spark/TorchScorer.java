@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *     .modelPath("s3a://bucket/models/mlp.pt")
  *     .featuresCol("features")
  *     .predictionCol("prediction")
- *     .batchSize(256)
+ *     .batchSize(4096)
  *     .build()
  *     .transform(df);
  * }</pre>

@@ -34,7 +34,8 @@ class JobSettingsTest {
     assertThat(settings.reportPath()).isNull();
     assertThat(settings.inputOptions()).isEmpty();
     assertThat(settings.score().predictionColumn()).isEqualTo("prediction");
-    assertThat(settings.score().batchSize()).isEqualTo(256);
+    assertThat(settings.score().batchSize()).isEqualTo(4096);
+    assertThat(settings.score().batchMaxBytes()).isEqualTo(8 << 20);
     assertThat(settings.score().threads()).isZero();
     assertThat(settings.score().inputs()).containsExactly(List.of("features"));
     assertThat(settings.score().onError()).isEqualTo(ScoreSettings.OnError.FAIL);
