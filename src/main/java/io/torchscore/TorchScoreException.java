@@ -41,4 +41,18 @@ public class TorchScoreException extends RuntimeException {
       throw new TorchScoreException(format, args);
     }
   }
+
+  /**
+   * Returns the first line of a message, for one-line errors built from long causes.
+   *
+   * @param message a message, may be null
+   * @return its first line, or {@code no detail} when there is none
+   */
+  public static String firstLine(String message) {
+    if (message == null) {
+      return "no detail";
+    }
+    int end = message.indexOf('\n');
+    return end < 0 ? message : message.substring(0, end);
+  }
 }

@@ -159,8 +159,6 @@ public final class ScoreCommand implements Callable<Integer> {
         return t.getMessage();
       }
     }
-    String message = String.valueOf(failure.getMessage());
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
+    return TorchScoreException.firstLine(failure.getMessage());
   }
 }

@@ -89,7 +89,7 @@ public final class ScoreJob {
           "Cannot read input %s as %s: %s; check %s and %s",
           Redaction.uri(settings.inputPath()),
           settings.inputFormat(),
-          firstLine(e.getMessage()),
+          TorchScoreException.firstLine(e.getMessage()),
           ConfKeys.INPUT_PATH,
           ConfKeys.INPUT_FORMAT);
     }
@@ -107,16 +107,10 @@ public final class ScoreJob {
           "Cannot write output %s as %s: %s; check %s and %s",
           Redaction.uri(path),
           format,
-          firstLine(e.getMessage()),
+          TorchScoreException.firstLine(e.getMessage()),
           ConfKeys.OUTPUT_PATH,
           ConfKeys.OUTPUT_MODE);
     }
-  }
-
-  private static String firstLine(String message) {
-    String text = String.valueOf(message);
-    int end = text.indexOf('\n');
-    return end < 0 ? text : text.substring(0, end);
   }
 
   private void writeReport(RunReport report, String path) {

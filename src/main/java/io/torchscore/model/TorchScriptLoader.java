@@ -28,15 +28,7 @@ final class TorchScriptLoader {
           "Cannot load model %s: not a loadable TorchScript file (%s); export it with"
               + " torch.jit.script(model).save(path) or torch.jit.trace(model, example).save(path)",
           Redaction.uri(ref.uri()),
-          firstLine(e.getMessage()));
+          TorchScoreException.firstLine(e.getMessage()));
     }
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "no detail";
-    }
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
   }
 }
