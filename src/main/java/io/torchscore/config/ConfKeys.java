@@ -1,103 +1,171 @@
 package io.torchscore.config;
 
-/** The Spark conf keys torchscore reads, each beside its default. */
+import io.torchscore.TorchScoreException;
+import io.torchscore.config.Setting.Scope;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting torchscore reads, each declared once with its key, type, default and one line of
+ * documentation. {@link ScoreSettings} and {@link JobSettings} read them, the job's {@code --help}
+ * lists them and a test holds README's table to them. An unknown {@code spark.torchscore.*} key is
+ * an error ({@link #checkKnown}).
+ */
 public final class ConfKeys {
 
   /** The prefix of every torchscore key. */
   public static final String PREFIX = "spark.torchscore.";
 
-  // Local path or any Hadoop FS URI of a TorchScript file (torch.jit.save output).
-  public static final String MODEL_PATH = PREFIX + "model.path";
+  private static final List<Setting<?>> ALL = new ArrayList<>();
 
-  // One array column, or a comma-separated list of numeric columns assembled in order.
-  public static final String FEATURES = PREFIX + "features";
+  // ---- the model and its inputs
 
-  // Per-row shape of each input, ';' between inputs: "3,32,32" reshapes a flat array of 3072.
-  public static final String INPUT_SHAPE = PREFIX + "input.shape";
+  public static final Setting<String> MODEL_PATH =
+      string("model.path", null, "required",
+          "TorchScript file (torch.jit.script/trace + save): local path or any Hadoop FS URI");
 
-  // Tensor type: auto (int64 for integer columns, else float32), float32 or int64.
-  public static final String INPUT_DTYPE = PREFIX + "input.dtype";
-  public static final String INPUT_DTYPE_DEFAULT = "auto";
+  public static final Setting<List<List<String>>> FEATURES =
+      setting("features", null, "required", ConfKeys::parseInputs, Scope.SCORING,
+          "the model's inputs in forward() order, ';' between inputs; each an array, vector or"
+              + " image column, or numeric columns assembled in order");
 
-  // Image inputs (binary columns of JPEG/PNG): shorter side resized to, then center-cropped to.
-  public static final String IMAGE_RESIZE = PREFIX + "image.resize";
-  public static final int IMAGE_RESIZE_DEFAULT = 256;
-  public static final String IMAGE_CROP = PREFIX + "image.crop";
-  public static final int IMAGE_CROP_DEFAULT = 224;
-  public static final String IMAGE_MEAN = PREFIX + "image.mean";
-  public static final String IMAGE_MEAN_DEFAULT = "0.485,0.456,0.406";
-  public static final String IMAGE_STD = PREFIX + "image.std";
-  public static final String IMAGE_STD_DEFAULT = "0.229,0.224,0.225";
+  public static final Setting<List<List<Long>>> INPUT_SHAPE =
+      setting("input.shape", List.of(), "the column's length", ConfKeys::parseShapes, Scope.SCORING,
+          "per-row shape of each input (';' between inputs), to reshape a flat array");
 
-  // Name of the appended prediction column.
-  public static final String PREDICTION_COLUMN = PREFIX + "prediction.column";
-  public static final String PREDICTION_COLUMN_DEFAULT = "prediction";
+  public static final Setting<String> INPUT_DTYPE =
+      choice("input.dtype", "auto",
+          "auto: int64 tensors for integer columns, float32 otherwise; or force float32 / int64",
+          "auto", "float32", "int64");
 
-  // Names of a multi-output model's columns; default the dict's keys or output_0..n.
-  public static final String OUTPUT_NAMES = PREFIX + "output.names";
+  public static final Setting<Integer> IMAGE_RESIZE =
+      positiveInt("image.resize", 256, "image inputs: the shorter side is resized to this");
 
-  // columns: one column per model output; struct: one struct column named prediction.column.
-  public static final String OUTPUT_LAYOUT = PREFIX + "output.layout";
-  public static final String OUTPUT_LAYOUT_DEFAULT = "columns";
+  public static final Setting<Integer> IMAGE_CROP =
+      positiveInt("image.crop", 224, "image inputs: then center-cropped to this square");
 
-  // none, softmax, argmax or topk, applied to a single-output classifier's scores.
-  public static final String POSTPROCESS = PREFIX + "postprocess";
-  public static final String POSTPROCESS_DEFAULT = "none";
-  public static final String TOPK = PREFIX + "topk";
-  public static final int TOPK_DEFAULT = 5;
-  // A text file, one class label per line, for argmax and topk.
-  public static final String LABELS_PATH = PREFIX + "labels.path";
+  public static final Setting<float[]> IMAGE_MEAN =
+      floats("image.mean", "0.485,0.456,0.406", "image inputs: per-channel (RGB) mean");
 
-  // What a bad row does: fail the job, skip the row, or keep it with null predictions.
-  public static final String ON_ERROR = PREFIX + "on.error";
-  public static final String ON_ERROR_DEFAULT = "fail";
-  // Column saying why a row has no prediction (on.error=null) or was rejected (skip).
-  public static final String ERROR_COLUMN = PREFIX + "error.column";
-  public static final String ERROR_COLUMN_DEFAULT = "_error";
-  // A column whose value identifies a row in error messages.
-  public static final String KEY_COLUMN = PREFIX + "key.column";
-  // allow: NaN/Inf go to the model; reject: such a row is a bad row.
-  public static final String NAN = PREFIX + "nan";
-  public static final String NAN_DEFAULT = "allow";
+  public static final Setting<float[]> IMAGE_STD =
+      floats("image.std", "0.229,0.224,0.225", "image inputs: per-channel (RGB) standard deviation");
 
-  // Rows per forward call (capped by batch.max.bytes); 4096 was the MLP sweep's best on 2 cores.
-  public static final String BATCH_SIZE = PREFIX + "batch.size";
-  public static final int BATCH_SIZE_DEFAULT = 4096;
+  // ---- where and how the model runs
 
-  // Caps the rows per forward so one batch's input tensors stay within this many bytes: large
-  // rows (images) get small batches, small rows the full batch.size.
-  public static final String BATCH_MAX_BYTES = PREFIX + "batch.max.bytes";
-  public static final int BATCH_MAX_BYTES_DEFAULT = 8 << 20;
+  public static final Setting<String> DEVICE =
+      choice("device", "auto",
+          "auto: the GPU Spark assigned to the task when CUDA can use it, else the CPU; cpu; gpu:"
+              + " fail unless each task gets a usable GPU",
+          "auto", "cpu", "gpu");
 
-  // libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus.
-  public static final String THREADS = PREFIX + "threads";
-  public static final int THREADS_DEFAULT = 0;
+  public static final Setting<String> PRECISION =
+      choice("precision", "auto",
+          "auto: the model's own dtype; fp32; fp16: cast a float32 model to half precision once"
+              + " at load; bf16 is refused (DJL 0.36 cannot make bfloat16 tensors)",
+          "auto", "fp32", "fp16", "bf16");
 
-  // Folder on each executor where models are copied before loading.
-  public static final String CACHE_DIR = PREFIX + "cache.dir";
-  public static final String CACHE_DIR_DEFAULT =
-      System.getProperty("java.io.tmpdir") + "/torchscore-cache";
+  // Forwards in flight per GPU, so tasks sharing a card do not run it out of memory.
+  public static final Setting<Integer> GPU_CONCURRENCY =
+      positiveInt("gpu.concurrency", 1,
+          "forwards in flight per GPU; tasks sharing a GPU wait for a slot (the wait is measured)");
 
-  public static final String INPUT_PATH = PREFIX + "input.path";
-  public static final String INPUT_FORMAT = PREFIX + "input.format";
-  public static final String INPUT_FORMAT_DEFAULT = "parquet";
-  // Reader options: spark.torchscore.input.option.header=true becomes option("header", "true").
+  // 4096 was the MLP sweep's best on 2 cores.
+  public static final Setting<Integer> BATCH_SIZE =
+      positiveInt("batch.size", 4096, "rows per forward call (capped by batch.max.bytes)");
+
+  // Large rows (images) get small batches, small rows the full batch.size.
+  public static final Setting<Integer> BATCH_MAX_BYTES =
+      setting("batch.max.bytes", 8 << 20, "8388608", ConfKeys::positiveInt, Scope.SCORING,
+          "caps a batch's input tensors at this many bytes");
+
+  public static final Setting<Integer> THREADS =
+      setting("threads", 0, "spark.task.cpus", ConfKeys::nonNegativeInt, Scope.SCORING,
+          "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");
+
+  public static final Setting<String> CACHE_DIR =
+      setting("cache.dir", System.getProperty("java.io.tmpdir") + "/torchscore-cache",
+          "$TMPDIR/torchscore-cache", (key, value) -> value, Scope.SCORING,
+          "executor-local folder models (and DJL's native library) are copied to");
+
+  // Bounds native memory on long-lived clusters that score many (retrained) models.
+  public static final Setting<Integer> CACHE_MODELS =
+      positiveInt("cache.models", 2,
+          "loaded models kept per executor JVM and device; the least recently used is closed");
+
+  // ---- outputs
+
+  public static final Setting<String> PREDICTION_COLUMN =
+      string("prediction.column", "prediction", "prediction",
+          "name of the prediction column (of the struct, for output.layout=struct)");
+
+  public static final Setting<List<String>> OUTPUT_NAMES =
+      setting("output.names", List.of(), "dict keys", ConfKeys::parseNames,
+          Scope.SCORING, "column names of a model returning a tuple or a dict");
+
+  public static final Setting<String> OUTPUT_LAYOUT =
+      choice("output.layout", "columns",
+          "columns: one column per output; struct: one struct column", "columns", "struct");
+
+  public static final Setting<String> POSTPROCESS =
+      choice("postprocess", "none",
+          "on a classifier's scores: softmax, argmax (index and label) or topk", "none",
+          "softmax", "argmax", "topk");
+
+  public static final Setting<Integer> TOPK = positiveInt("topk", 5, "k for postprocess=topk");
+
+  public static final Setting<String> LABELS_PATH =
+      string("labels.path", null, "none", "text file, one class label per line, for argmax and topk");
+
+  // ---- bad rows
+
+  public static final Setting<String> ON_ERROR =
+      choice("on.error", "fail",
+          "a bad row: fail stops the job naming it; null keeps it with null predictions; skip"
+              + " leaves it out (and writes it to the rejects)",
+          "fail", "skip", "null");
+
+  public static final Setting<String> ERROR_COLUMN =
+      string("error.column", "_error", "_error", "the column saying why a row has no prediction");
+
+  public static final Setting<String> KEY_COLUMN =
+      string("key.column", null, "none", "a column whose value names a row in failure messages");
+
+  public static final Setting<String> NAN =
+      choice("nan", "allow", "reject makes a NaN or infinite feature a bad row", "allow", "reject");
+
+  // ---- the job: input and output
+
+  public static final Setting<String> INPUT_PATH =
+      job("input.path", null, "required (job)", "table to read");
+
+  public static final Setting<String> INPUT_FORMAT =
+      job("input.format", "parquet", "parquet", "any Spark source");
+
+  /** Reader options: {@code spark.torchscore.input.option.header=true} is option("header", "true"). */
   public static final String INPUT_OPTION_PREFIX = PREFIX + "input.option.";
 
-  public static final String OUTPUT_PATH = PREFIX + "output.path";
-  public static final String OUTPUT_FORMAT = PREFIX + "output.format";
-  public static final String OUTPUT_FORMAT_DEFAULT = "parquet";
-  // errorifexists, overwrite, append or ignore, as Spark's DataFrameWriter.mode.
-  public static final String OUTPUT_MODE = PREFIX + "output.mode";
-  public static final String OUTPUT_MODE_DEFAULT = "errorifexists";
+  public static final Setting<String> OUTPUT_PATH =
+      job("output.path", null, "required (job)", "where to write");
 
-  // Where skipped rows and their reasons are written (on.error=skip); unset writes none.
-  public static final String REJECTS_PATH = PREFIX + "rejects.path";
-  // Format of the rejects; default the output format.
-  public static final String REJECTS_FORMAT = PREFIX + "rejects.format";
+  public static final Setting<String> OUTPUT_FORMAT =
+      job("output.format", "parquet", "parquet", "any Spark sink");
 
-  // Where the run report is written as JSON; unset writes none.
-  public static final String REPORT_PATH = PREFIX + "report.path";
+  public static final Setting<String> OUTPUT_MODE =
+      setting("output.mode", "errorifexists", "errorifexists", (key, value) -> value, Scope.JOB,
+          "errorifexists, overwrite, append or ignore", "errorifexists", "overwrite", "append", "ignore");
+
+  public static final Setting<String> REJECTS_PATH =
+      job("rejects.path", null, "none", "with on.error=skip: where the skipped rows go");
+
+  public static final Setting<String> REJECTS_FORMAT =
+      job("rejects.format", null, "the output format", "format of the rejects");
+
+  public static final Setting<String> REPORT_PATH =
+      job("report.path", null, "none", "write the run summary as JSON here");
 
   /** Spark's own key for the cores each task holds. */
   public static final String SPARK_TASK_CPUS = "spark.task.cpus";
@@ -105,15 +173,209 @@ public final class ConfKeys {
   private ConfKeys() {}
 
   /**
-   * Returns the keys of the scoring settings (not the job's input and output), as read by
-   * {@link ScoreSettings#fromConf}.
+   * Returns every setting, in declaration order.
    *
-   * @return the keys
+   * @return the settings
    */
-  public static java.util.List<String> scoringKeys() {
-    return java.util.List.of(
-        MODEL_PATH, FEATURES, INPUT_SHAPE, INPUT_DTYPE, IMAGE_RESIZE, IMAGE_CROP, IMAGE_MEAN,
-        IMAGE_STD, PREDICTION_COLUMN, OUTPUT_NAMES, OUTPUT_LAYOUT, POSTPROCESS, TOPK, LABELS_PATH,
-        ON_ERROR, ERROR_COLUMN, KEY_COLUMN, NAN, BATCH_SIZE, BATCH_MAX_BYTES, THREADS, CACHE_DIR);
+  public static List<Setting<?>> all() {
+    return Collections.unmodifiableList(ALL);
+  }
+
+  /**
+   * Returns the settings of one scope.
+   *
+   * @param scope scoring or job
+   * @return the settings, in declaration order
+   */
+  public static List<Setting<?>> all(Scope scope) {
+    return ALL.stream().filter(s -> s.scope() == scope).toList();
+  }
+
+  /**
+   * Fails on a {@code spark.torchscore.*} key that is not a setting, naming the closest one: a
+   * typo must not be silently ignored.
+   *
+   * @param conf conf entries, of which only torchscore's keys are checked
+   * @throws TorchScoreException naming the unknown key and the closest known key
+   */
+  public static void checkKnown(Map<String, String> conf) {
+    for (String key : conf.keySet()) {
+      if (!key.startsWith(PREFIX) || key.startsWith(INPUT_OPTION_PREFIX)) {
+        continue;
+      }
+      if (ALL.stream().noneMatch(s -> s.key().equals(key))) {
+        throw new TorchScoreException(
+            "Unknown setting %s: did you mean %s? Every key is listed by jobs/score --help",
+            key,
+            closest(key));
+      }
+    }
+  }
+
+  private static String closest(String key) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Setting<?> setting : ALL) {
+      int distance = distance(key, setting.key());
+      if (distance < bestDistance) {
+        best = setting.key();
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein's edit distance. */
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  // ---- declarations
+
+  private static <T> Setting<T> setting(
+      String name,
+      T defaultValue,
+      String defaultText,
+      Setting.Parser<T> parser,
+      Scope scope,
+      String doc,
+      String... allowed) {
+    Setting<T> setting =
+        new Setting<>(PREFIX + name, defaultValue, defaultText, parser, Arrays.asList(allowed), scope, doc);
+    ALL.add(setting);
+    return setting;
+  }
+
+  private static Setting<String> string(String name, String defaultValue, String defaultText, String doc) {
+    return setting(name, defaultValue, defaultText, (key, value) -> value, Scope.SCORING, doc);
+  }
+
+  private static Setting<String> job(String name, String defaultValue, String defaultText, String doc) {
+    return setting(name, defaultValue, defaultText, (key, value) -> value, Scope.JOB, doc);
+  }
+
+  private static Setting<String> choice(String name, String defaultValue, String doc, String... allowed) {
+    return setting(name, defaultValue, defaultValue, (key, value) -> value, Scope.SCORING, doc, allowed);
+  }
+
+  private static Setting<Integer> positiveInt(String name, int defaultValue, String doc) {
+    return setting(name, defaultValue, Integer.toString(defaultValue), ConfKeys::positiveInt, Scope.SCORING, doc);
+  }
+
+  private static Setting<float[]> floats(String name, String defaultValue, String doc) {
+    return setting(
+        name, parseFloats(PREFIX + name, defaultValue), defaultValue, ConfKeys::parseFloats, Scope.SCORING, doc);
+  }
+
+  // ---- parsers
+
+  static int positiveInt(String key, String value) {
+    int parsed = integer(key, value);
+    TorchScoreException.check(parsed > 0, "Invalid %s=%s: expected a whole number > 0", key, value);
+    return parsed;
+  }
+
+  static int nonNegativeInt(String key, String value) {
+    int parsed = integer(key, value);
+    TorchScoreException.check(parsed >= 0, "Invalid %s=%s: expected a whole number >= 0", key, value);
+    return parsed;
+  }
+
+  private static int integer(String key, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new TorchScoreException("Invalid %s=%s: expected a whole number", key, value);
+    }
+  }
+
+  private static float[] parseFloats(String key, String value) {
+    String[] parts = value.split(",");
+    TorchScoreException.check(
+        parts.length == 3, "Invalid %s=%s: expected 3 comma-separated numbers", key, value);
+    float[] numbers = new float[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        numbers[i] = Float.parseFloat(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new TorchScoreException("Invalid %s=%s: expected 3 comma-separated numbers", key, value);
+      }
+    }
+    return numbers;
+  }
+
+  private static List<String> parseNames(String key, String value) {
+    List<String> names = new ArrayList<>();
+    for (String name : value.split(",", -1)) {
+      TorchScoreException.check(
+          !name.isBlank(), "Invalid %s=%s: expected comma-separated column names", key, value);
+      names.add(name.trim());
+    }
+    return names;
+  }
+
+  /** Parses "a,b;c" into inputs [[a, b], [c]]: ';' separates inputs, ',' columns of one. */
+  static List<List<String>> parseInputs(String key, String features) {
+    List<List<String>> inputs = new ArrayList<>();
+    for (String group : features.split(";", -1)) {
+      List<String> columns = new ArrayList<>();
+      for (String column : group.split(",", -1)) {
+        TorchScoreException.check(
+            !column.isBlank(),
+            "Invalid %s=%s: expected columns separated by ',' (one input) or ';' (several inputs)",
+            key,
+            features);
+        columns.add(column.trim());
+      }
+      inputs.add(List.copyOf(columns));
+    }
+    return List.copyOf(inputs);
+  }
+
+  private static List<List<Long>> parseShapes(String key, String shapes) {
+    List<List<Long>> parsed = new ArrayList<>();
+    for (String shape : shapes.split(";", -1)) {
+      List<Long> dims = new ArrayList<>();
+      for (String dim : shape.split(",", -1)) {
+        long value;
+        try {
+          value = Long.parseLong(dim.trim());
+        } catch (NumberFormatException e) {
+          throw new TorchScoreException(
+              "Invalid %s=%s: expected a per-row shape such as 3,32,32 (';' between inputs)", key, shapes);
+        }
+        TorchScoreException.check(value > 0, "Invalid %s=%s: dimensions must be > 0", key, shapes);
+        dims.add(value);
+      }
+      parsed.add(List.copyOf(dims));
+    }
+    return List.copyOf(parsed);
+  }
+
+  /**
+   * Returns a setting's allowed values or default for {@code --help}, e.g. {@code auto|cpu|gpu}.
+   *
+   * @param setting the setting
+   * @return one line describing it
+   */
+  public static String describe(Setting<?> setting) {
+    String values = setting.allowed().isEmpty() ? "" : " (" + String.join("|", setting.allowed()) + ")";
+    return String.format(
+        Locale.ROOT, "%s%s, default %s: %s", setting.key(), values, setting.defaultText(), setting.doc());
   }
 }

@@ -34,9 +34,9 @@ public record ImageSettings(int resize, int crop, float[] mean, float[] std) imp
    */
   public static ImageSettings defaults() {
     return new ImageSettings(
-        ConfKeys.IMAGE_RESIZE_DEFAULT,
-        ConfKeys.IMAGE_CROP_DEFAULT,
-        new float[] {0.485f, 0.456f, 0.406f},
-        new float[] {0.229f, 0.224f, 0.225f});
+        ConfKeys.IMAGE_RESIZE.defaultValue(),
+        ConfKeys.IMAGE_CROP.defaultValue(),
+        ConfKeys.IMAGE_MEAN.defaultValue(),
+        ConfKeys.IMAGE_STD.defaultValue());
   }
 }

@@ -2,6 +2,7 @@ package io.torchscore.config;
 
 import io.torchscore.TorchScoreException;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the scoring job needs: where to read, what to score with, where to write. Read once
@@ -40,35 +41,53 @@ public record JobSettings(
    *
    * @param conf the conf entries
    * @return the settings
-   * @throws io.torchscore.TorchScoreException naming the key when a setting is missing or invalid
+   * @throws io.torchscore.TorchScoreException naming the key when a setting is missing, unknown
+   *     or invalid
    */
   public static JobSettings fromConf(Map<String, String> conf) {
-    ConfReader reader = new ConfReader(conf);
     ScoreSettings score = ScoreSettings.fromConf(conf);
-    String outputFormat = reader.string(ConfKeys.OUTPUT_FORMAT, ConfKeys.OUTPUT_FORMAT_DEFAULT);
-    String rejectsPath = reader.optional(ConfKeys.REJECTS_PATH);
+    String outputFormat = value(conf, ConfKeys.OUTPUT_FORMAT);
+    String rejectsPath = value(conf, ConfKeys.REJECTS_PATH);
     TorchScoreException.check(
         rejectsPath == null || score.onError() == ScoreSettings.OnError.SKIP,
         "Invalid %s: rejects are the rows %s=skip leaves out; set it to skip or unset %s",
         ConfKeys.REJECTS_PATH,
         ConfKeys.ON_ERROR,
         ConfKeys.REJECTS_PATH);
+    String rejectsFormat = value(conf, ConfKeys.REJECTS_FORMAT);
     return new JobSettings(
         score,
-        reader.required(ConfKeys.INPUT_PATH, "the path of the table to score"),
-        reader.string(ConfKeys.INPUT_FORMAT, ConfKeys.INPUT_FORMAT_DEFAULT),
-        reader.withPrefix(ConfKeys.INPUT_OPTION_PREFIX),
-        reader.required(ConfKeys.OUTPUT_PATH, "the path to write the scored table to"),
+        required(conf, ConfKeys.INPUT_PATH, "the path of the table to score"),
+        value(conf, ConfKeys.INPUT_FORMAT),
+        withPrefix(conf, ConfKeys.INPUT_OPTION_PREFIX),
+        required(conf, ConfKeys.OUTPUT_PATH, "the path to write the scored table to"),
         outputFormat,
-        reader.oneOf(
-            ConfKeys.OUTPUT_MODE,
-            ConfKeys.OUTPUT_MODE_DEFAULT,
-            "errorifexists",
-            "overwrite",
-            "append",
-            "ignore"),
+        value(conf, ConfKeys.OUTPUT_MODE),
         rejectsPath,
-        reader.string(ConfKeys.REJECTS_FORMAT, outputFormat),
-        reader.optional(ConfKeys.REPORT_PATH));
+        rejectsFormat == null ? outputFormat : rejectsFormat,
+        value(conf, ConfKeys.REPORT_PATH));
+  }
+
+  private static String value(Map<String, String> conf, Setting<String> setting) {
+    String value = conf.get(setting.key());
+    return value == null || value.isBlank() ? setting.defaultValue() : setting.parse(value.trim());
+  }
+
+  private static String required(Map<String, String> conf, Setting<String> setting, String expected) {
+    String value = value(conf, setting);
+    TorchScoreException.check(value != null, "Missing setting %s: expected %s", setting, expected);
+    return value;
+  }
+
+  /** Returns the entries under {@code prefix} with the prefix removed, sorted by name. */
+  private static Map<String, String> withPrefix(Map<String, String> conf, String prefix) {
+    Map<String, String> options = new TreeMap<>();
+    conf.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix) && key.length() > prefix.length()) {
+            options.put(key.substring(prefix.length()), value);
+          }
+        });
+    return options;
   }
 }

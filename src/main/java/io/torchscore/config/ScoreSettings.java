@@ -2,8 +2,8 @@ package io.torchscore.config;
 
 import io.torchscore.TorchScoreException;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,80 +38,51 @@ public final class ScoreSettings implements Serializable {
     TOPK
   }
 
-  private final String modelPath;
-  private final List<List<String>> inputs;
-  private final List<List<Long>> inputShapes;
-  private final String inputDtype;
-  private final String predictionColumn;
-  private final List<String> outputNames;
-  private final boolean outputStruct;
-  private final Postprocess postprocess;
-  private final int topK;
-  private final String labelsPath;
-  private final OnError onError;
-  private final String errorColumn;
-  private final String keyColumn;
-  private final boolean rejectNaN;
-  private final int batchSize;
-  private final int batchMaxBytes;
-  private final int threads;
-  private final String cacheDir;
-  private final ImageSettings image;
+  private final Map<String, Object> values;
 
   private ScoreSettings(Builder<?> b) {
+    this.values = Collections.unmodifiableMap(new HashMap<>(b.values));
     TorchScoreException.check(
-        b.modelPath != null && !b.modelPath.isBlank(),
+        modelPath() != null && !modelPath().isBlank(),
         "Missing setting %s: expected the path of a TorchScript file",
         ConfKeys.MODEL_PATH);
     TorchScoreException.check(
-        b.inputs != null && !b.inputs.isEmpty(),
+        inputs() != null && !inputs().isEmpty(),
         "Missing setting %s: expected an array column or comma-separated numeric columns",
         ConfKeys.FEATURES);
     TorchScoreException.check(
-        b.predictionColumn != null && !b.predictionColumn.isBlank(),
+        predictionColumn() != null && !predictionColumn().isBlank(),
         "Invalid %s: expected a column name",
         ConfKeys.PREDICTION_COLUMN);
+    for (Setting<Integer> positive :
+        List.of(ConfKeys.BATCH_SIZE, ConfKeys.BATCH_MAX_BYTES, ConfKeys.TOPK, ConfKeys.GPU_CONCURRENCY,
+            ConfKeys.CACHE_MODELS)) {
+      TorchScoreException.check(
+          get(positive) > 0, "Invalid %s=%s: expected a whole number > 0", positive, get(positive));
+    }
     TorchScoreException.check(
-        b.batchSize > 0, "Invalid %s=%s: expected a whole number > 0", ConfKeys.BATCH_SIZE, b.batchSize);
+        threads() >= 0, "Invalid %s=%s: expected a whole number >= 0", ConfKeys.THREADS, threads());
     TorchScoreException.check(
-        b.batchMaxBytes > 0,
-        "Invalid %s=%s: expected a whole number of bytes > 0",
-        ConfKeys.BATCH_MAX_BYTES,
-        b.batchMaxBytes);
-    TorchScoreException.check(
-        b.threads >= 0, "Invalid %s=%s: expected a whole number >= 0", ConfKeys.THREADS, b.threads);
-    TorchScoreException.check(
-        b.topK > 0, "Invalid %s=%s: expected a whole number > 0", ConfKeys.TOPK, b.topK);
-    TorchScoreException.check(
-        b.inputShapes.isEmpty() || b.inputShapes.size() == b.inputs.size(),
+        inputShapes().isEmpty() || inputShapes().size() == inputs().size(),
         "Invalid %s: %s shapes for %s inputs; give one per input, separated by ';'",
         ConfKeys.INPUT_SHAPE,
-        b.inputShapes.size(),
-        b.inputs.size());
+        inputShapes().size(),
+        inputs().size());
+    for (Setting<?> setting : ConfKeys.all(Setting.Scope.SCORING)) {
+      Object value = values.get(setting.key());
+      TorchScoreException.check(
+          setting.allowed().isEmpty() || setting.allowed().contains(value),
+          "Invalid %s=%s: expected one of %s",
+          setting,
+          value,
+          String.join(", ", setting.allowed()));
+    }
     TorchScoreException.check(
-        List.of("auto", "float32", "int64").contains(b.inputDtype),
-        "Invalid %s=%s: expected auto, float32 or int64",
-        ConfKeys.INPUT_DTYPE,
-        b.inputDtype);
-    this.modelPath = b.modelPath;
-    this.inputs = b.inputs.stream().map(List::copyOf).toList();
-    this.inputShapes = b.inputShapes.stream().map(List::copyOf).toList();
-    this.inputDtype = b.inputDtype;
-    this.predictionColumn = b.predictionColumn;
-    this.outputNames = List.copyOf(b.outputNames);
-    this.outputStruct = b.outputStruct;
-    this.postprocess = b.postprocess;
-    this.topK = b.topK;
-    this.labelsPath = b.labelsPath;
-    this.onError = b.onError;
-    this.errorColumn = b.errorColumn;
-    this.keyColumn = b.keyColumn;
-    this.rejectNaN = b.rejectNaN;
-    this.batchSize = b.batchSize;
-    this.batchMaxBytes = b.batchMaxBytes;
-    this.threads = b.threads;
-    this.cacheDir = b.cacheDir;
-    this.image = b.image;
+        !"bf16".equals(precision()),
+        "Invalid %s=bf16: DJL 0.36's PyTorch engine cannot create bfloat16 tensors (its JNI"
+            + " terminates the JVM); use fp16 or fp32",
+        ConfKeys.PRECISION);
+    image();
   }
 
   /**
@@ -124,206 +95,169 @@ public final class ScoreSettings implements Serializable {
   }
 
   /**
-   * Reads the scoring settings from Spark conf entries ({@code spark.torchscore.*}).
+   * Reads the scoring settings from Spark conf entries ({@code spark.torchscore.*}); the job's own
+   * keys are accepted and left to {@link JobSettings}.
    *
    * @param conf the conf entries
    * @return the settings
-   * @throws TorchScoreException naming the key when a setting is missing or invalid
+   * @throws TorchScoreException naming the key when a setting is missing, unknown or invalid
    */
   public static ScoreSettings fromConf(Map<String, String> conf) {
-    ConfReader reader = new ConfReader(conf);
-    String modelPath = reader.required(ConfKeys.MODEL_PATH, "the path of a TorchScript file");
-    String features =
-        reader.required(ConfKeys.FEATURES, "an array column or comma-separated numeric columns");
-    SettingsBuilder builder =
-        builder()
-            .modelPath(modelPath)
-            .inputs(parseInputs(features))
-            .inputDtype(reader.oneOf(ConfKeys.INPUT_DTYPE, ConfKeys.INPUT_DTYPE_DEFAULT, "auto", "float32", "int64"))
-            .predictionCol(reader.string(ConfKeys.PREDICTION_COLUMN, ConfKeys.PREDICTION_COLUMN_DEFAULT))
-            .outputStruct(
-                reader.oneOf(ConfKeys.OUTPUT_LAYOUT, ConfKeys.OUTPUT_LAYOUT_DEFAULT, "columns", "struct")
-                    .equals("struct"))
-            .postprocess(
-                Postprocess.valueOf(
-                    reader.oneOf(ConfKeys.POSTPROCESS, ConfKeys.POSTPROCESS_DEFAULT, "none", "softmax", "argmax", "topk")
-                        .toUpperCase(Locale.ROOT)))
-            .topK(reader.positiveInt(ConfKeys.TOPK, ConfKeys.TOPK_DEFAULT))
-            .labelsPath(reader.optional(ConfKeys.LABELS_PATH))
-            .onError(
-                OnError.valueOf(
-                    reader.oneOf(ConfKeys.ON_ERROR, ConfKeys.ON_ERROR_DEFAULT, "fail", "skip", "null")
-                        .toUpperCase(Locale.ROOT)))
-            .errorColumn(reader.string(ConfKeys.ERROR_COLUMN, ConfKeys.ERROR_COLUMN_DEFAULT))
-            .keyColumn(reader.optional(ConfKeys.KEY_COLUMN))
-            .rejectNaN(reader.oneOf(ConfKeys.NAN, ConfKeys.NAN_DEFAULT, "allow", "reject").equals("reject"))
-            .batchSize(reader.positiveInt(ConfKeys.BATCH_SIZE, ConfKeys.BATCH_SIZE_DEFAULT))
-            .batchMaxBytes(reader.positiveInt(ConfKeys.BATCH_MAX_BYTES, ConfKeys.BATCH_MAX_BYTES_DEFAULT))
-            .threads(reader.integer(ConfKeys.THREADS, ConfKeys.THREADS_DEFAULT))
-            .cacheDir(reader.string(ConfKeys.CACHE_DIR, ConfKeys.CACHE_DIR_DEFAULT))
-            .image(
-                new ImageSettings(
-                    reader.positiveInt(ConfKeys.IMAGE_RESIZE, ConfKeys.IMAGE_RESIZE_DEFAULT),
-                    reader.positiveInt(ConfKeys.IMAGE_CROP, ConfKeys.IMAGE_CROP_DEFAULT),
-                    reader.floats(ConfKeys.IMAGE_MEAN, ConfKeys.IMAGE_MEAN_DEFAULT, 3),
-                    reader.floats(ConfKeys.IMAGE_STD, ConfKeys.IMAGE_STD_DEFAULT, 3)));
-    String names = reader.optional(ConfKeys.OUTPUT_NAMES);
-    if (names != null) {
-      builder.outputNames(reader.list(ConfKeys.OUTPUT_NAMES, "comma-separated column names"));
-    }
-    String shapes = reader.optional(ConfKeys.INPUT_SHAPE);
-    if (shapes != null) {
-      builder.inputShapes(parseShapes(shapes));
+    ConfKeys.checkKnown(conf);
+    SettingsBuilder builder = builder();
+    for (Setting<?> setting : ConfKeys.all(Setting.Scope.SCORING)) {
+      String value = conf.get(setting.key());
+      if (value != null && !value.isBlank()) {
+        builder.option(setting.key(), value);
+      }
     }
     return builder.build();
   }
 
-  /** Parses "a,b;c" into inputs [[a, b], [c]]: ';' separates inputs, ',' columns of one. */
-  static List<List<String>> parseInputs(String features) {
-    List<List<String>> inputs = new ArrayList<>();
-    for (String group : features.split(";", -1)) {
-      List<String> columns = new ArrayList<>();
-      for (String column : group.split(",", -1)) {
-        TorchScoreException.check(
-            !column.isBlank(),
-            "Invalid %s=%s: expected columns separated by ',' (one input) or ';' (several inputs)",
-            ConfKeys.FEATURES,
-            features);
-        columns.add(column.trim());
-      }
-      inputs.add(columns);
-    }
-    return inputs;
-  }
-
-  private static List<List<Long>> parseShapes(String shapes) {
-    List<List<Long>> parsed = new ArrayList<>();
-    for (String shape : shapes.split(";", -1)) {
-      List<Long> dims = new ArrayList<>();
-      for (String dim : shape.split(",", -1)) {
-        try {
-          long value = Long.parseLong(dim.trim());
-          TorchScoreException.check(value > 0, "Invalid %s=%s: dimensions must be > 0", ConfKeys.INPUT_SHAPE, shapes);
-          dims.add(value);
-        } catch (NumberFormatException e) {
-          throw new TorchScoreException(
-              "Invalid %s=%s: expected a per-row shape such as 3,32,32 (';' between inputs)",
-              ConfKeys.INPUT_SHAPE,
-              shapes);
-        }
-      }
-      parsed.add(dims);
-    }
-    return parsed;
+  /**
+   * Returns a setting's value.
+   *
+   * @param setting a scoring setting from {@link ConfKeys}
+   * @param <T> its type
+   * @return its value, or its default when it was not set
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Setting<T> setting) {
+    return (T) values.get(setting.key());
   }
 
   /** Returns the model's location: a local path or Hadoop FS URI. */
   public String modelPath() {
-    return modelPath;
+    return get(ConfKeys.MODEL_PATH);
   }
 
   /** Returns the model's inputs in order, each the columns that make it. */
   public List<List<String>> inputs() {
-    return inputs;
+    return get(ConfKeys.FEATURES);
   }
 
   /** Returns each input's per-row shape, or an empty list when none was declared. */
   public List<List<Long>> inputShapes() {
-    return inputShapes;
+    return get(ConfKeys.INPUT_SHAPE);
   }
 
   /** Returns the input tensors' type: auto, float32 or int64. */
   public String inputDtype() {
-    return inputDtype;
+    return get(ConfKeys.INPUT_DTYPE);
   }
 
   /** Returns the prediction column's name. */
   public String predictionColumn() {
-    return predictionColumn;
+    return get(ConfKeys.PREDICTION_COLUMN);
   }
 
   /** Returns the configured names of a multi-output model's columns, or an empty list. */
   public List<String> outputNames() {
-    return outputNames;
+    return get(ConfKeys.OUTPUT_NAMES);
   }
 
   /** Returns whether a multi-output model's outputs go in one struct column. */
   public boolean outputStruct() {
-    return outputStruct;
+    return "struct".equals(get(ConfKeys.OUTPUT_LAYOUT));
   }
 
   /** Returns the post-processing of a classifier's scores. */
   public Postprocess postprocess() {
-    return postprocess;
+    return Postprocess.valueOf(get(ConfKeys.POSTPROCESS).toUpperCase(Locale.ROOT));
   }
 
   /** Returns k for top-k post-processing. */
   public int topK() {
-    return topK;
+    return get(ConfKeys.TOPK);
   }
 
   /** Returns the class labels file, or null. */
   public String labelsPath() {
-    return labelsPath;
+    return get(ConfKeys.LABELS_PATH);
   }
 
   /** Returns what a bad row does. */
   public OnError onError() {
-    return onError;
+    return OnError.valueOf(get(ConfKeys.ON_ERROR).toUpperCase(Locale.ROOT));
   }
 
   /** Returns the name of the column that says why a row has no prediction. */
   public String errorColumn() {
-    return errorColumn;
+    return get(ConfKeys.ERROR_COLUMN);
   }
 
   /** Returns the column that names a row in messages, or null. */
   public String keyColumn() {
-    return keyColumn;
+    return get(ConfKeys.KEY_COLUMN);
   }
 
   /** Returns whether NaN and infinite features make a row bad. */
   public boolean rejectNaN() {
-    return rejectNaN;
+    return "reject".equals(get(ConfKeys.NAN));
   }
 
   /** Returns the rows per forward call. */
   public int batchSize() {
-    return batchSize;
+    return get(ConfKeys.BATCH_SIZE);
   }
 
   /** Returns the most bytes one batch's input tensors may take; large rows get fewer rows. */
   public int batchMaxBytes() {
-    return batchMaxBytes;
+    return get(ConfKeys.BATCH_MAX_BYTES);
   }
 
   /** Returns libtorch's intra-op threads per executor JVM, 0 to derive them from spark.task.cpus. */
   public int threads() {
-    return threads;
+    return get(ConfKeys.THREADS);
   }
 
   /** Returns the executor-local folder models are copied to. */
   public String cacheDir() {
-    return cacheDir;
+    return get(ConfKeys.CACHE_DIR);
   }
 
   /** Returns how image inputs are preprocessed. */
   public ImageSettings image() {
-    return image;
+    return new ImageSettings(
+        get(ConfKeys.IMAGE_RESIZE), get(ConfKeys.IMAGE_CROP), get(ConfKeys.IMAGE_MEAN), get(ConfKeys.IMAGE_STD));
+  }
+
+  /** Returns where the model runs: auto, cpu or gpu. */
+  public String device() {
+    return get(ConfKeys.DEVICE);
+  }
+
+  /** Returns the precision the model runs in: auto (its own dtype), fp32 or fp16. */
+  public String precision() {
+    return get(ConfKeys.PRECISION);
+  }
+
+  /** Returns how many forwards may be in flight on one GPU at once. */
+  public int gpuConcurrency() {
+    return get(ConfKeys.GPU_CONCURRENCY);
+  }
+
+  /** Returns how many loaded models an executor JVM keeps per device. */
+  public int cacheModels() {
+    return get(ConfKeys.CACHE_MODELS);
   }
 
   @Override
   public String toString() {
     return "ScoreSettings{model="
-        + Redaction.uri(modelPath)
+        + Redaction.uri(modelPath())
         + ", inputs="
-        + inputs
+        + inputs()
         + ", batchSize="
-        + batchSize
+        + batchSize()
         + ", onError="
-        + onError
+        + onError()
         + ", postprocess="
-        + postprocess
+        + postprocess()
+        + ", device="
+        + device()
+        + ", precision="
+        + precision()
         + "}";
   }
 
@@ -350,27 +284,18 @@ public final class ScoreSettings implements Serializable {
    */
   public abstract static class Builder<B extends Builder<B>> {
 
-    private String modelPath;
-    private List<List<String>> inputs;
-    private List<List<Long>> inputShapes = List.of();
-    private String inputDtype = ConfKeys.INPUT_DTYPE_DEFAULT;
-    private String predictionColumn = ConfKeys.PREDICTION_COLUMN_DEFAULT;
-    private List<String> outputNames = List.of();
-    private boolean outputStruct;
-    private Postprocess postprocess = Postprocess.NONE;
-    private int topK = ConfKeys.TOPK_DEFAULT;
-    private String labelsPath;
-    private OnError onError = OnError.FAIL;
-    private String errorColumn = ConfKeys.ERROR_COLUMN_DEFAULT;
-    private String keyColumn;
-    private boolean rejectNaN;
-    private int batchSize = ConfKeys.BATCH_SIZE_DEFAULT;
-    private int batchMaxBytes = ConfKeys.BATCH_MAX_BYTES_DEFAULT;
-    private int threads = ConfKeys.THREADS_DEFAULT;
-    private String cacheDir = ConfKeys.CACHE_DIR_DEFAULT;
-    private ImageSettings image = ImageSettings.defaults();
+    private final Map<String, Object> values = new HashMap<>();
 
-    protected Builder() {}
+    protected Builder() {
+      for (Setting<?> setting : ConfKeys.all(Setting.Scope.SCORING)) {
+        values.put(setting.key(), setting.defaultValue());
+      }
+    }
+
+    private <T> B set(Setting<T> setting, T value) {
+      values.put(setting.key(), value);
+      return self();
+    }
 
     @SuppressWarnings("unchecked")
     private B self() {
@@ -384,128 +309,150 @@ public final class ScoreSettings implements Serializable {
 
     /** Sets the model's location: a local path or any Hadoop FS URI. */
     public B modelPath(String path) {
-      this.modelPath = path;
-      return self();
+      return set(ConfKeys.MODEL_PATH, path);
     }
 
     /** Sets one array, vector or binary-image column as the model's only input. */
     public B featuresCol(String column) {
-      this.inputs = List.of(List.of(column));
-      return self();
+      return set(ConfKeys.FEATURES, List.of(List.of(column)));
     }
 
     /** Sets numeric columns assembled, in order, into the model's only input. */
     public B featuresCols(String... columns) {
-      this.inputs = List.of(Arrays.asList(columns));
-      return self();
+      return set(ConfKeys.FEATURES, List.of(List.of(columns)));
     }
 
     /** Sets several model inputs, in the order of forward()'s arguments, each its columns. */
     public B inputs(List<List<String>> inputs) {
-      this.inputs = inputs;
-      return self();
+      return set(ConfKeys.FEATURES, inputs.stream().map(List::copyOf).toList());
     }
 
     /** Sets each input's per-row shape, e.g. [[3, 32, 32]] to reshape a flat array of 3072. */
     public B inputShapes(List<List<Long>> shapes) {
-      this.inputShapes = shapes;
-      return self();
+      return set(ConfKeys.INPUT_SHAPE, shapes.stream().map(List::copyOf).toList());
     }
 
     /** Sets the input tensors' type: auto (int64 for integer columns, else float32), float32 or int64. */
     public B inputDtype(String dtype) {
-      this.inputDtype = dtype;
-      return self();
+      return set(ConfKeys.INPUT_DTYPE, dtype);
     }
 
     /** Sets the prediction column's name (default {@code prediction}). */
     public B predictionCol(String column) {
-      this.predictionColumn = column;
-      return self();
+      return set(ConfKeys.PREDICTION_COLUMN, column);
     }
 
     /** Sets the column names of a multi-output model's outputs. */
     public B outputNames(List<String> names) {
-      this.outputNames = names;
-      return self();
+      return set(ConfKeys.OUTPUT_NAMES, List.copyOf(names));
     }
 
     /** Puts a multi-output model's outputs in one struct column instead of one column each. */
     public B outputStruct(boolean struct) {
-      this.outputStruct = struct;
-      return self();
+      return set(ConfKeys.OUTPUT_LAYOUT, struct ? "struct" : "columns");
     }
 
     /** Sets the post-processing of a classifier's scores. */
     public B postprocess(Postprocess postprocess) {
-      this.postprocess = postprocess;
-      return self();
+      return set(ConfKeys.POSTPROCESS, postprocess.name().toLowerCase(Locale.ROOT));
     }
 
     /** Sets k for {@link Postprocess#TOPK} (default 5). */
     public B topK(int k) {
-      this.topK = k;
-      return self();
+      return set(ConfKeys.TOPK, k);
     }
 
     /** Sets a text file of class labels, one per line, for argmax and topk. */
     public B labelsPath(String path) {
-      this.labelsPath = path;
-      return self();
+      return set(ConfKeys.LABELS_PATH, path);
     }
 
     /** Sets what a bad row does (default {@link OnError#FAIL}). */
     public B onError(OnError policy) {
-      this.onError = policy;
-      return self();
+      return set(ConfKeys.ON_ERROR, policy.name().toLowerCase(Locale.ROOT));
     }
 
     /** Sets the name of the column that says why a row has no prediction (default {@code _error}). */
     public B errorColumn(String column) {
-      this.errorColumn = column;
-      return self();
+      return set(ConfKeys.ERROR_COLUMN, column);
     }
 
     /** Sets a column whose value names a row in error messages. */
     public B keyColumn(String column) {
-      this.keyColumn = column;
-      return self();
+      return set(ConfKeys.KEY_COLUMN, column);
     }
 
     /** Makes rows with NaN or infinite features bad rows (default: they go to the model). */
     public B rejectNaN(boolean reject) {
-      this.rejectNaN = reject;
-      return self();
+      return set(ConfKeys.NAN, reject ? "reject" : "allow");
     }
 
     /** Sets the rows per forward call (default 4096, capped by batchMaxBytes). */
     public B batchSize(int rows) {
-      this.batchSize = rows;
-      return self();
+      return set(ConfKeys.BATCH_SIZE, rows);
     }
 
     /** Caps a batch's input tensors at this many bytes (default 8 MiB): fewer rows when rows are large. */
     public B batchMaxBytes(int bytes) {
-      this.batchMaxBytes = bytes;
-      return self();
+      return set(ConfKeys.BATCH_MAX_BYTES, bytes);
     }
 
     /** Sets libtorch's intra-op threads per executor JVM (default: spark.task.cpus). */
     public B threads(int count) {
-      this.threads = count;
-      return self();
+      return set(ConfKeys.THREADS, count);
     }
 
     /** Sets the executor-local folder models are copied to. */
     public B cacheDir(String dir) {
-      this.cacheDir = dir;
-      return self();
+      return set(ConfKeys.CACHE_DIR, dir);
+    }
+
+    /** Sets where the model runs: auto (the task's GPU when usable, else the CPU), cpu or gpu. */
+    public B device(String device) {
+      return set(ConfKeys.DEVICE, device);
+    }
+
+    /** Sets the precision: auto (the model's own dtype), fp32 or fp16 (a float32 model is cast once). */
+    public B precision(String precision) {
+      return set(ConfKeys.PRECISION, precision);
+    }
+
+    /** Sets how many forwards may be in flight on one GPU at once (default 1). */
+    public B gpuConcurrency(int forwards) {
+      return set(ConfKeys.GPU_CONCURRENCY, forwards);
+    }
+
+    /** Sets how many loaded models an executor JVM keeps per device (default 2). */
+    public B cacheModels(int models) {
+      return set(ConfKeys.CACHE_MODELS, models);
+    }
+
+    /**
+     * Sets any scoring setting from its text form, as a Spark conf value would give it.
+     *
+     * @param key the conf key ({@code spark.torchscore.batch.size}) or its short name ({@code batch.size})
+     * @param value the value
+     * @return this builder
+     * @throws TorchScoreException naming the key when it is unknown or the value is invalid
+     */
+    public B option(String key, String value) {
+      String full = key.startsWith(ConfKeys.PREFIX) ? key : ConfKeys.PREFIX + key;
+      ConfKeys.checkKnown(Map.of(full, value));
+      for (Setting<?> setting : ConfKeys.all(Setting.Scope.SCORING)) {
+        if (setting.key().equals(full)) {
+          values.put(full, setting.parse(value.trim()));
+          return self();
+        }
+      }
+      throw new TorchScoreException("Cannot set %s here: it is a job setting (input or output)", full);
     }
 
     /** Sets how image inputs are resized, cropped and normalised. */
     public B image(ImageSettings settings) {
-      this.image = settings;
-      return self();
+      set(ConfKeys.IMAGE_RESIZE, settings.resize());
+      set(ConfKeys.IMAGE_CROP, settings.crop());
+      set(ConfKeys.IMAGE_MEAN, settings.mean());
+      return set(ConfKeys.IMAGE_STD, settings.std());
     }
   }
 }

@@ -7,6 +7,7 @@ import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.Redaction;
 import io.torchscore.config.ScoreSettings;
+import io.torchscore.config.Setting;
 import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.ModelCache;
 import io.torchscore.model.ModelFetcher;
@@ -34,6 +35,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
+import scala.Tuple2;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -88,10 +90,12 @@ public final class TorchScorer {
    */
   public static TorchScorer fromConf(SparkSession spark) {
     Map<String, String> conf = new HashMap<>();
-    for (String key : ConfKeys.scoringKeys()) {
-      String value = spark.conf().get(key, null);
-      if (value != null) {
-        conf.put(key, value);
+    // An iterator and tuples only: Scala's collection APIs differ between Spark 3.5 and 4.x.
+    scala.collection.Iterator<Tuple2<String, String>> entries = spark.conf().getAll().iterator();
+    while (entries.hasNext()) {
+      Tuple2<String, String> entry = entries.next();
+      if (entry._1().startsWith(ConfKeys.PREFIX)) {
+        conf.put(entry._1(), entry._2());
       }
     }
     return new TorchScorer(ScoreSettings.fromConf(conf));
@@ -186,7 +190,7 @@ public final class TorchScorer {
         all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics, batchRows);
   }
 
-  private static StructType add(StructType schema, StructField field, String key) {
+  private static StructType add(StructType schema, StructField field, Setting<String> key) {
     TorchScoreException.check(
         !Arrays.asList(schema.fieldNames()).contains(field.name()),
         "Cannot score: the input already has a column '%s'; set %s to another name",

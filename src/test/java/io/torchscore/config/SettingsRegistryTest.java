@@ -1,0 +1,71 @@
+package io.torchscore.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.torchscore.TorchScoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Each setting is declared once in {@link ConfKeys}; everything else follows from it. */
+class SettingsRegistryTest {
+
+  @Test
+  void everyKeyIsDeclaredOnceUnderThePrefix() {
+    Set<String> keys = new HashSet<>();
+    for (Setting<?> setting : ConfKeys.all()) {
+      assertThat(setting.key()).startsWith(ConfKeys.PREFIX);
+      assertThat(keys.add(setting.key())).as("declared twice: %s", setting).isTrue();
+      assertThat(setting.doc()).isNotBlank();
+    }
+  }
+
+  @Test
+  void readmeDocumentsEverySettingWithItsDefault() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    for (Setting<?> setting : ConfKeys.all()) {
+      String row =
+          readme.lines()
+              .filter(line -> line.startsWith("| `" + setting.key() + "`"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("README has no row for " + setting.key()));
+      assertThat(row).as(setting.key()).contains(setting.defaultText());
+    }
+  }
+
+  @Test
+  void theBuilderTakesAnySettingByItsShortNameOrKey() {
+    ScoreSettings settings =
+        ScoreSettings.builder()
+            .modelPath("m.pt")
+            .featuresCol("features")
+            .option("batch.size", "128")
+            .option("spark.torchscore.device", "CPU")
+            .option("input.shape", "3,32,32")
+            .build();
+
+    assertThat(settings.batchSize()).isEqualTo(128);
+    assertThat(settings.device()).isEqualTo("cpu");
+    assertThat(settings.inputShapes()).containsExactly(List.of(3L, 32L, 32L));
+    assertThatThrownBy(() -> ScoreSettings.builder().option("batchsize", "1"))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessageContaining("did you mean spark.torchscore.batch.size?");
+  }
+
+  @Test
+  void theBuilderChecksEnumeratedValues() {
+    assertThatThrownBy(
+            () -> ScoreSettings.builder().modelPath("m.pt").featuresCol("f").device("tpu").build())
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessage("Invalid spark.torchscore.device=tpu: expected one of auto, cpu, gpu");
+  }
+
+  @Test
+  void readerOptionsAreNotUnknownKeys() {
+    ConfKeys.checkKnown(java.util.Map.of("spark.torchscore.input.option.anything", "x", "spark.other", "y"));
+  }
+}
