@@ -271,6 +271,23 @@ def image_fixture(out_dir):
     write_rows(os.path.join(out_dir, "images.jsonl"), rows)
 
 
+def precision_fixtures(out_dir, rows):
+    """Reduced-precision exports. PyTorch 1.13 cannot run half-precision Linear on a CPU, so the
+    goldens are the float32 model's outputs, which fp16 scoring must match within a tolerance;
+    vector_mlp_half.pt is PyTorch's own .half() of vector_mlp.pt, for the exact cast check."""
+    model = VectorMlp().eval()
+    x = torch.randn(rows, 10, dtype=torch.float32)
+    y = predict(model, x)
+    write_rows(
+        os.path.join(out_dir, "fp16_mlp.jsonl"),
+        [{"id": i, "features": x[i].tolist(), "expected": y[i].tolist()} for i in range(rows)],
+    )
+    torch.jit.script(model.half()).save(os.path.join(out_dir, "fp16_mlp.pt"))
+    torch.jit.script(TutorialMlp().eval().bfloat16()).save(os.path.join(out_dir, "bf16_mlp.pt"))
+    torch.jit.load(os.path.join(out_dir, "vector_mlp.pt")).half().save(
+        os.path.join(out_dir, "vector_mlp_half.pt"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="src/test/resources/fixtures")
@@ -288,6 +305,7 @@ def main():
     image_fixture(args.out)
     os.makedirs(os.path.dirname(args.demo_model), exist_ok=True)
     export(TutorialMlp(), args.demo_model)
+    precision_fixtures(args.out, 200)
     print("fixtures written to", args.out, "and", args.demo_model)
 
 

@@ -1,52 +1,63 @@
 package io.torchscore.model;
 
-import ai.djl.Model;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import ai.djl.Device;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded model per distinct model file per JVM, shared by all tasks of an executor. Models
- * live as long as the JVM: executors are reused across partitions, so loading per task would
- * waste seconds and native memory.
+ * The models an executor JVM has loaded: one per (model file, device, precision), shared by the
+ * tasks bound to that device, and at most {@code spark.torchscore.cache.models} per device. When a
+ * new model passes the bound, the least recently used one is dropped and closed as soon as no task
+ * holds it, so a long-lived cluster scoring retrained models does not grow native memory forever.
+ *
+ * <pre>{@code
+ * try (ModelCache.Lease lease = ModelCache.lease(ref, Device.cpu(), "auto", 2, () -> {})) {
+ *   Predictor<NDList, NDList> predictor = lease.model().model().newPredictor(new NoopTranslator());
+ *   ...
+ * }
+ * }</pre>
  */
 public final class ModelCache {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
-  private static final ConcurrentMap<String, Model> MODELS = new ConcurrentHashMap<>();
+  private static final ModelCache SHARED = new ModelCache(TorchScriptLoader::load);
 
   private static final AtomicLong LOADS = new AtomicLong();
 
-  private ModelCache() {}
+  /** Loads a fetched model file on a device in a precision. */
+  @FunctionalInterface
+  interface Loader {
+    LoadedModel load(ModelRef ref, java.nio.file.Path file, Device device, String precision);
+  }
+
+  private final Loader loader;
+  // Access order: the first entry is the least recently leased.
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+
+  ModelCache(Loader loader) {
+    this.loader = loader;
+  }
 
   /**
-   * Returns the loaded model for the reference, fetching and loading it on first use in this JVM.
+   * Leases this JVM's model for the reference on a device, fetching and loading it on first use.
    *
    * @param ref the model reference
+   * @param device the device to run on
+   * @param precision {@code spark.torchscore.precision}
+   * @param capacity the most models kept per device ({@code spark.torchscore.cache.models})
    * @param onLoad called once when this call loaded the model
-   * @return the shared model; callers create their own predictors from it and never close it
+   * @return the lease; close it when the task is done with the model
    * @throws io.torchscore.TorchScoreException when the file cannot be fetched or loaded
    */
-  public static Model getOrLoad(ModelRef ref, Runnable onLoad) {
-    Model model = MODELS.get(ref.cacheKey());
-    if (model != null) {
-      return model;
-    }
-    synchronized (MODELS) {
-      model = MODELS.get(ref.cacheKey());
-      if (model == null) {
-        long start = System.nanoTime();
-        model = TorchScriptLoader.load(ref, ModelFetcher.fetch(ref));
-        MODELS.put(ref.cacheKey(), model);
-        LOADS.incrementAndGet();
-        LOG.info("Model {} loaded in {} ms", ref, (System.nanoTime() - start) / 1_000_000);
-        onLoad.run();
-      }
-      return model;
-    }
+  public static Lease lease(ModelRef ref, Device device, String precision, int capacity, Runnable onLoad) {
+    return SHARED.acquire(ref, device, precision, capacity, onLoad);
   }
 
   /**
@@ -56,5 +67,108 @@ public final class ModelCache {
    */
   public static long loadCount() {
     return LOADS.get();
+  }
+
+  synchronized Lease acquire(ModelRef ref, Device device, String precision, int capacity, Runnable onLoad) {
+    String key = ref.cacheKey() + "@" + device + "/" + precision;
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      long start = System.nanoTime();
+      LoadedModel model = loader.load(ref, ModelFetcher.fetch(ref), device, precision);
+      entry = new Entry(key, device, model);
+      entries.put(key, entry);
+      LOADS.incrementAndGet();
+      LOG.info(
+          "Model {} loaded on {} ({}) in {} ms",
+          ref,
+          device,
+          model.floatType(),
+          (System.nanoTime() - start) / 1_000_000);
+      onLoad.run();
+    }
+    entry.leases++;
+    evictBeyond(device, capacity);
+    return new Lease(entry, capacity);
+  }
+
+  /** Drops the least recently used models of the device beyond the capacity, closing idle ones. */
+  private void evictBeyond(Device device, int capacity) {
+    List<Entry> onDevice = new ArrayList<>();
+    for (Entry entry : entries.values()) {
+      if (entry.device.equals(device)) {
+        onDevice.add(entry);
+      }
+    }
+    int excess = onDevice.size() - capacity;
+    for (Iterator<Entry> it = onDevice.iterator(); it.hasNext() && excess > 0; ) {
+      Entry eldest = it.next();
+      if (eldest.leases == 0) {
+        entries.remove(eldest.key);
+        eldest.model.close();
+        LOG.info("Model {} evicted from the cache and closed", eldest.key);
+        excess--;
+      }
+    }
+  }
+
+  private synchronized void release(Entry entry, int capacity) {
+    entry.leases--;
+    evictBeyond(entry.device, capacity);
+  }
+
+
+  private static final class Entry {
+    private final String key;
+    private final Device device;
+    private final LoadedModel model;
+    private int leases;
+
+    Entry(String key, Device device, LoadedModel model) {
+      this.key = key;
+      this.device = device;
+      this.model = model;
+    }
+  }
+
+  /** A task's hold on a cached model: the model is not closed while any lease is open. */
+  public final class Lease implements AutoCloseable {
+
+    private final Entry entry;
+    private final int capacity;
+    private boolean closed;
+
+    private Lease(Entry entry, int capacity) {
+      this.entry = entry;
+      this.capacity = capacity;
+    }
+
+    /**
+     * Returns the leased model.
+     *
+     * @return the model and its device and float type
+     */
+    public LoadedModel model() {
+      return entry.model;
+    }
+
+    /** Gives the model back to the cache, which may close it if it was evicted meanwhile. */
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        release(entry, capacity);
+      }
+    }
+  }
+
+  /**
+   * Returns the models held per key, for tests.
+   *
+   * @return key to lease count
+   */
+  synchronized Map<String, Integer> leases() {
+    Map<String, Integer> leases = new LinkedHashMap<>();
+    entries.forEach((key, entry) -> leases.put(key, entry.leases));
+    return leases;
   }
 }

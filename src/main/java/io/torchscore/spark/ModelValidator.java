@@ -4,11 +4,13 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
+import io.torchscore.model.LoadedModel;
 import io.torchscore.tensor.InputLayout;
 import io.torchscore.tensor.InputSpec;
 import io.torchscore.tensor.OutputLayout;
@@ -27,12 +29,14 @@ final class ModelValidator {
   private ModelValidator() {}
 
   static OutputLayout validate(
-      Model model, InputLayout layout, ScoreSettings settings, List<String> labels) {
+      LoadedModel loaded, InputLayout layout, ScoreSettings settings, List<String> labels) {
+    Model model = loaded.model();
     try (NDManager manager = model.getNDManager().newSubManager();
         Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
       NDList sample = new NDList();
       for (InputSpec input : layout.inputs()) {
-        sample.add(manager.zeros(input.batchShape(SAMPLE_ROWS), input.dataType()));
+        DataType type = input.dataType() == DataType.FLOAT32 ? loaded.floatType() : input.dataType();
+        sample.add(manager.zeros(input.batchShape(SAMPLE_ROWS), type));
       }
       NDList output;
       try {

@@ -2,10 +2,13 @@ package io.torchscore.spark;
 
 import io.torchscore.tensor.ErrorReason;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkContext;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -23,6 +26,10 @@ public final class ScoreMetrics implements Serializable {
   private final LongAccumulator batches;
   private final LongAccumulator modelLoads;
   private final EnumMap<ErrorReason, LongAccumulator> reasons;
+  private final LongAccumulator gpuWaitNanos;
+  private final LongAccumulator outOfMemorySplits;
+  private final CollectionAccumulator<Long> fittedAfterOutOfMemory;
+  private final CollectionAccumulator<String> devices;
 
   private ScoreMetrics(SparkContext sc) {
     this.rows = counter(sc, "rows");
@@ -34,6 +41,10 @@ public final class ScoreMetrics implements Serializable {
     for (ErrorReason reason : ErrorReason.values()) {
       reasons.put(reason, counter(sc, "errors." + reason.code()));
     }
+    this.gpuWaitNanos = counter(sc, "gpuWaitNanos");
+    this.outOfMemorySplits = counter(sc, "outOfMemorySplits");
+    this.fittedAfterOutOfMemory = sc.collectionAccumulator("torchscore.fittedAfterOutOfMemory");
+    this.devices = sc.collectionAccumulator("torchscore.devices");
   }
 
   private static LongAccumulator counter(SparkContext sc, String name) {
@@ -59,6 +70,62 @@ public final class ScoreMetrics implements Serializable {
 
   void modelLoaded() {
     modelLoads.add(1);
+  }
+
+  void gpuWait(long nanos) {
+    if (nanos > 0) {
+      gpuWaitNanos.add(nanos);
+    }
+  }
+
+  void outOfMemorySplit() {
+    outOfMemorySplits.add(1);
+  }
+
+  void fittedAfterOutOfMemory(int rows) {
+    fittedAfterOutOfMemory.add((long) rows);
+  }
+
+  void device(String task) {
+    devices.add(task);
+  }
+
+  /**
+   * Returns the time tasks waited for a GPU slot ({@code spark.torchscore.gpu.concurrency}).
+   *
+   * @return milliseconds, summed over tasks
+   */
+  public long gpuWaitMillis() {
+    return gpuWaitNanos.value() / 1_000_000;
+  }
+
+  /**
+   * Returns how many batches were split because the device ran out of memory.
+   *
+   * @return the count
+   */
+  public long outOfMemorySplits() {
+    return outOfMemorySplits.value();
+  }
+
+  /**
+   * Returns the smallest batch that fitted after a split for lack of device memory, or 0 when no
+   * batch was split: a batch size that fits on this device.
+   *
+   * @return rows
+   */
+  public long batchRowsThatFitted() {
+    return fittedAfterOutOfMemory.value().stream().mapToLong(Long::longValue).min().orElse(0);
+  }
+
+  /**
+   * Returns the device each task scored on, one entry per task: e.g.
+   * {@code executor 1, partition 3: gpu(1) (spark address 1)}.
+   *
+   * @return the entries, in no particular order
+   */
+  public List<String> devices() {
+    return new ArrayList<>(devices.value());
   }
 
   /**

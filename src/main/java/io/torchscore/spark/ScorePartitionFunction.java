@@ -1,31 +1,47 @@
 package io.torchscore.spark;
 
-import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoopTranslator;
 import io.torchscore.config.ScoreSettings.OnError;
+import io.torchscore.model.DeviceChoice;
+import io.torchscore.model.DeviceProbe;
+import io.torchscore.model.DjlEnvironment;
+import io.torchscore.model.GpuGate;
+import io.torchscore.model.LoadedModel;
 import io.torchscore.model.ModelCache;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.InputLayout;
 import io.torchscore.tensor.OutputLayout;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.TaskCompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Scores one partition on an executor: takes the JVM's shared model (loading it on first use),
- * opens a predictor for this task, and streams the rows through it in batches. Rows stay in
- * Spark's internal format, so no value is boxed on the way in or out.
+ * Scores one partition on an executor: chooses the task's device (the GPU Spark assigned it, or
+ * the CPU), leases the JVM's model for that device (loading it on first use), opens a predictor
+ * for this task, and streams the rows through it in batches. Rows stay in Spark's internal
+ * format, so no value is boxed on the way in or out.
  */
 final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
 
   private static final long serialVersionUID = 1L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScorePartitionFunction.class);
+
+  // One warning per executor JVM when a GPU Spark assigned cannot be used.
+  private static final AtomicBoolean WARNED_FALLBACK = new AtomicBoolean();
 
   /** What a partition needs besides the model: fixed on the driver, the same for every task. */
   record Plan(
@@ -36,7 +52,20 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
       OnError onError,
       int keyIndex,
       String keyColumn,
-      DataType keyType)
+      DataType keyType,
+      Placement placement)
+      implements java.io.Serializable {}
+
+  /**
+   * Where and how the model runs.
+   *
+   * @param device {@code spark.torchscore.device}
+   * @param precision {@code spark.torchscore.precision}
+   * @param gpuConcurrency forwards in flight per GPU
+   * @param cacheModels loaded models kept per device
+   * @param localMode whether Spark runs in local mode
+   */
+  record Placement(String device, String precision, int gpuConcurrency, int cacheModels, boolean localMode)
       implements java.io.Serializable {}
 
   private final Broadcast<ModelRef> modelRef;
@@ -51,23 +80,34 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    Model model = ModelCache.getOrLoad(modelRef.value(), metrics::modelLoaded);
-    Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+    ModelRef ref = modelRef.value();
+    DjlEnvironment.prepare(ref.threads(), ref.cacheDir());
     TaskContext task = TaskContext.get();
+    int partition = task == null ? 0 : task.partitionId();
+    DeviceChoice choice = chooseDevice(task, partition);
+    Placement placement = plan.placement();
+    ModelCache.Lease lease =
+        ModelCache.lease(ref, choice.device(), placement.precision(), placement.cacheModels(), metrics::modelLoaded);
+    LoadedModel loaded = lease.model();
+    Predictor<NDList, NDList> predictor = loaded.model().newPredictor(new NoopTranslator());
     ScoredRowIterator scored =
         new ScoredRowIterator(
             rows,
-            predictor,
-            model.getNDManager(),
+            new ScoredRowIterator.Runner(
+                predictor::predict,
+                loaded.model().getNDManager(),
+                loaded.floatType(),
+                GpuGate.of(choice.device(), placement.gpuConcurrency()),
+                () -> {
+                  try (lease) {
+                    predictor.close();
+                  }
+                }),
             new BatchEncoder(plan.inputs(), plan.batchSize(), plan.rejectNaN()),
             plan.outputs(),
             plan.batchSize(),
             plan.onError(),
-            new ScoredRowIterator.RowNaming(
-                task == null ? 0 : task.partitionId(),
-                plan.keyIndex(),
-                plan.keyColumn(),
-                plan.keyType()),
+            new ScoredRowIterator.RowNaming(partition, plan.keyIndex(), plan.keyColumn(), plan.keyType()),
             metrics);
     if (task != null) {
       // A downstream limit can stop reading early: the task's end still closes the predictor.
@@ -80,5 +120,34 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
           });
     }
     return scored;
+  }
+
+  private DeviceChoice chooseDevice(TaskContext task, int partition) {
+    Placement placement = plan.placement();
+    List<String> addresses = List.of();
+    if (task != null) {
+      ResourceInformation gpus = task.resourcesJMap().get("gpu");
+      if (gpus != null) {
+        addresses = Arrays.asList(gpus.addresses());
+      }
+    }
+    int cudaDevices =
+        "cpu".equals(placement.device()) || (addresses.isEmpty() && !placement.localMode())
+            ? 0
+            : DeviceProbe.get().cudaDevices();
+    DeviceChoice choice =
+        DeviceChoice.choose(
+            placement.device(),
+            addresses,
+            System.getenv("CUDA_VISIBLE_DEVICES"),
+            cudaDevices,
+            placement.localMode(),
+            partition);
+    if (choice.fallback() != null && WARNED_FALLBACK.compareAndSet(false, true)) {
+      LOG.warn("Scoring on the CPU: {}; set spark.torchscore.device=gpu to fail instead", choice.fallback());
+    }
+    String executor = org.apache.spark.SparkEnv.get() == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
+    metrics.device("executor " + executor + ", partition " + partition + ": " + choice.describe());
+    return choice;
   }
 }

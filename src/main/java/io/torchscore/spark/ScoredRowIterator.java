@@ -1,12 +1,12 @@
 package io.torchscore.spark;
 
-import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.translate.TranslateException;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings.OnError;
+import io.torchscore.model.GpuGate;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.ErrorReason;
 import io.torchscore.tensor.OutputLayout;
@@ -34,9 +34,21 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   /** Where the partition is and how its rows are named in messages. */
   record RowNaming(int partition, int keyIndex, String keyColumn, DataType keyType) {}
 
+  /** One forward call of the model. */
+  @FunctionalInterface
+  interface Forward {
+    NDList apply(NDList inputs) throws TranslateException;
+  }
+
+  /**
+   * The model a partition runs: its forward, the manager of its device (batch tensors are made
+   * there), its float type, the gate of its GPU, and what to close when the partition ends.
+   */
+  record Runner(
+      Forward forward, NDManager manager, ai.djl.ndarray.types.DataType floatType, GpuGate gate, AutoCloseable resources) {}
+
   private final Iterator<InternalRow> input;
-  private final Predictor<NDList, NDList> predictor;
-  private final NDManager modelManager;
+  private final Runner runner;
   private final BatchEncoder encoder;
   private final OutputLayout outputs;
   private final OnError onError;
@@ -50,13 +62,14 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private final int predictionColumns;
   private int size;
   private int next;
+  private boolean splitOnOutOfMemory;
+  private int smallestFitted = Integer.MAX_VALUE;
   private long position;
   private boolean closed;
 
   ScoredRowIterator(
       Iterator<InternalRow> input,
-      Predictor<NDList, NDList> predictor,
-      NDManager modelManager,
+      Runner runner,
       BatchEncoder encoder,
       OutputLayout outputs,
       int batchSize,
@@ -64,8 +77,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       RowNaming naming,
       ScoreMetrics metrics) {
     this.input = input;
-    this.predictor = predictor;
-    this.modelManager = modelManager;
+    this.runner = runner;
     this.encoder = encoder;
     this.outputs = outputs;
     this.onError = onError;
@@ -130,7 +142,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     }
     int good = encoder.rows();
     if (good > 0) {
-      try (NDManager batchManager = modelManager.newSubManager()) {
+      try (NDManager batchManager = runner.manager().newSubManager()) {
         predict(batchManager, 0, good);
       }
     }
@@ -141,37 +153,63 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     }
   }
 
-  /** Runs slots {@code [from, to)}; on a model failure, splits them to find the failing rows. */
+  /**
+   * Runs slots {@code [from, to)}. When the device runs out of memory, the slots are split and
+   * retried whatever the error policy (the rows are not bad); when the model fails, they are split
+   * to find the failing rows.
+   */
   private void predict(NDManager batchManager, int from, int to) {
-    NDList output;
+    Exception failure = null;
+    long waited = runner.gate().enter();
     try {
+      metrics.gpuWait(waited);
       metrics.forward();
-      output = predictor.predict(encoder.toInputs(batchManager, from, to));
-    } catch (TranslateException | RuntimeException e) {
-      if (onError == OnError.FAIL) {
-        throw new TorchScoreException(
-            e,
-            "Cannot score rows %s to %s of partition %s: the model failed: %s; fix the input or"
-                + " set %s=skip or null to isolate the failing rows",
-            position - size,
-            position - 1,
-            naming.partition(),
-            TorchErrors.summary(e),
-            ConfKeys.ON_ERROR);
+      NDList output = null;
+      try {
+        output = runner.forward().apply(encoder.toInputs(batchManager, from, to, runner.floatType()));
+      } catch (TranslateException | RuntimeException e) {
+        failure = e;
       }
-      if (to - from == 1) {
-        slotErrors[from] = new RowError(ErrorReason.MODEL_ERROR, null, "the model failed on this row: " + TorchErrors.summary(e));
-        return;
+      if (output != null) {
+        output.attach(batchManager);
+        Object[][] values = outputs.decode(output, to - from);
+        System.arraycopy(values, 0, predictions, from, to - from);
+        metrics.scored(to - from);
+        if (splitOnOutOfMemory && to - from < smallestFitted) {
+          smallestFitted = to - from;
+          metrics.fittedAfterOutOfMemory(smallestFitted);
+        }
       }
-      int middle = (from + to) >>> 1;
-      predict(batchManager, from, middle);
-      predict(batchManager, middle, to);
+    } finally {
+      runner.gate().exit();
+    }
+    if (failure != null) {
+      failed(batchManager, from, to, failure);
+    }
+  }
+
+  private void failed(NDManager batchManager, int from, int to, Exception failure) {
+    if (TorchErrors.isOutOfMemory(failure) && to - from > 1) {
+      metrics.outOfMemorySplit();
+      splitOnOutOfMemory = true;
+    } else if (onError == OnError.FAIL) {
+      throw new TorchScoreException(
+          failure,
+          "Cannot score rows %s to %s of partition %s: the model failed: %s; fix the input or"
+              + " set %s=skip or null to isolate the failing rows",
+          position - size,
+          position - 1,
+          naming.partition(),
+          TorchErrors.summary(failure),
+          ConfKeys.ON_ERROR);
+    } else if (to - from == 1) {
+      slotErrors[from] =
+          new RowError(ErrorReason.MODEL_ERROR, null, "the model failed on this row: " + TorchErrors.summary(failure));
       return;
     }
-    output.attach(batchManager);
-    Object[][] values = outputs.decode(output, to - from);
-    System.arraycopy(values, 0, predictions, from, to - from);
-    metrics.scored(to - from);
+    int middle = (from + to) >>> 1;
+    predict(batchManager, from, middle);
+    predict(batchManager, middle, to);
   }
 
   private void badRow(InternalRow row, long rowPosition, RowError error) {
@@ -195,7 +233,11 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      predictor.close();
+      try {
+        runner.resources().close();
+      } catch (Exception e) {
+        throw new IllegalStateException("Cannot close the partition's predictor", e);
+      }
     }
   }
 }

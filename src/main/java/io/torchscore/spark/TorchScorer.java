@@ -2,13 +2,15 @@ package io.torchscore.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import ai.djl.Model;
+import ai.djl.Device;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.Redaction;
 import io.torchscore.config.ScoreSettings;
 import io.torchscore.config.Setting;
 import io.torchscore.config.ScoreSettings.OnError;
+import io.torchscore.model.DeviceChoice;
+import io.torchscore.model.DeviceProbe;
 import io.torchscore.model.ModelCache;
 import io.torchscore.model.ModelFetcher;
 import io.torchscore.model.ModelRef;
@@ -147,8 +149,17 @@ public final class TorchScorer {
             threads(spark),
             settings.cacheDir());
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
-    Model model = ModelCache.getOrLoad(ref, metrics::modelLoaded);
-    OutputLayout outputs = ModelValidator.validate(model, inputs, settings, labels(spark));
+    DeviceChoice.checkDriver(
+        settings.device(),
+        spark.sparkContext().isLocal(),
+        spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
+        DeviceProbe.get());
+    OutputLayout outputs;
+    // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
+    try (ModelCache.Lease lease =
+        ModelCache.lease(ref, Device.cpu(), settings.precision(), settings.cacheModels(), metrics::modelLoaded)) {
+      outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
+    }
     int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
     StructType outputSchema = schema;
     for (StructField field : outputs.fields()) {
@@ -179,7 +190,13 @@ public final class TorchScorer {
             settings.onError(),
             settings.keyColumn() == null ? -1 : schema.fieldIndex(settings.keyColumn()),
             settings.keyColumn(),
-            settings.keyColumn() == null ? null : schema.apply(settings.keyColumn()).dataType());
+            settings.keyColumn() == null ? null : schema.apply(settings.keyColumn()).dataType(),
+            new ScorePartitionFunction.Placement(
+                settings.device(),
+                settings.precision(),
+                settings.gpuConcurrency(),
+                settings.cacheModels(),
+                spark.sparkContext().isLocal()));
     RDD<InternalRow> scoredRows =
         InternalFrames.rows(input)
             .toJavaRDD()

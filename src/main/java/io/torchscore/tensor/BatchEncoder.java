@@ -1,7 +1,9 @@
 package io.torchscore.tensor;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -65,12 +67,17 @@ public final class BatchEncoder {
    * @param manager the per-batch manager that owns the tensors
    * @param from the first row
    * @param to one past the last row
-   * @return the model's inputs
+   * @param floatType the model's float type: float inputs are cast to it on the manager's device
+   * @return the model's inputs, on the manager's device
    */
-  public NDList toInputs(NDManager manager, int from, int to) {
+  public NDList toInputs(NDManager manager, int from, int to, DataType floatType) {
     NDList inputs = new NDList(buffers.size());
     for (InputBuffer buffer : buffers) {
-      inputs.add(buffer.tensor(manager, from, to));
+      NDArray tensor = buffer.tensor(manager, from, to);
+      if (tensor.getDataType() == DataType.FLOAT32 && floatType != DataType.FLOAT32) {
+        tensor = tensor.toType(floatType, false);
+      }
+      inputs.add(tensor);
     }
     return inputs;
   }

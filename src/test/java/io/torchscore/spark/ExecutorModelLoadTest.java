@@ -2,10 +2,8 @@ package io.torchscore.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torchscore.LocalCluster;
 import io.torchscore.model.ModelCache;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,17 +25,8 @@ class ExecutorModelLoadTest {
 
   @Test
   void loadsTheModelOncePerExecutorJvmNotPerPartition() throws Exception {
-    prepareSparkHome();
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local-cluster[" + EXECUTORS + ",1,1024]")
-            .appName("torchscore-executor-loads")
-            .config("spark.ui.enabled", "false")
-            .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-            .config("spark.executor.extraJavaOptions", System.getProperty("torchscore.test.javaOpens"))
-            .getOrCreate();
+    SparkSession spark = LocalCluster.start(EXECUTORS, 1, "torchscore-executor-loads", java.util.Map.of());
     try {
-      awaitExecutors(spark);
       Set<String> executorsWithTasks = ConcurrentHashMap.newKeySet();
       spark
           .sparkContext()
@@ -74,25 +63,6 @@ class ExecutorModelLoadTest {
       assertThat(result.metrics().modelLoads()).isEqualTo(driverLoads + executorsWithTasks.size());
     } finally {
       spark.stop();
-    }
-  }
-
-  private static void awaitExecutors(SparkSession spark) throws InterruptedException {
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (spark.sparkContext().statusTracker().getExecutorInfos().length < EXECUTORS + 1
-        && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-    }
-    assertThat(spark.sparkContext().statusTracker().getExecutorInfos()).hasSize(EXECUTORS + 1);
-  }
-
-  /** A Spark "distribution" for local-cluster: a RELEASE file and a jars folder; the executors
-   * take their classpath from spark.executor.extraClassPath. */
-  private static void prepareSparkHome() throws IOException {
-    Path home = Paths.get(System.getenv("SPARK_HOME"));
-    Files.createDirectories(home.resolve("jars"));
-    if (!Files.exists(home.resolve("RELEASE"))) {
-      Files.createFile(home.resolve("RELEASE"));
     }
   }
 }

@@ -2,6 +2,7 @@ package io.torchscore.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import io.torchscore.SparkTestBase;
 import io.torchscore.config.ScoreSettings.OnError;
@@ -28,7 +29,8 @@ class NativeMemoryTest extends SparkTestBase {
   void noTensorOutlivesItsBatch() {
     String path = fixture("id_embedding.pt").toString();
     ModelRef ref = ModelFetcher.locate(path, new Configuration(), 1, System.getProperty("java.io.tmpdir") + "/torchscore-cache");
-    Model model = ModelCache.getOrLoad(ref, () -> { });
+    ModelCache.Lease lease = ModelCache.lease(ref, Device.cpu(), "auto", 2, () -> { });
+    Model model = lease.model().model();
     List<Row> rows = new ArrayList<>();
     for (long i = 0; i < 3000; i++) {
       // Every 97th row holds an id the embedding rejects: its batch fails and is split.
@@ -47,5 +49,6 @@ class NativeMemoryTest extends SparkTestBase {
     assertThat(result.metrics().badRowsByReason()).containsEntry("model_error", 31L);
     assertThat(result.metrics().batches()).isGreaterThan(300);
     assertThat(model.getNDManager().getManagedArrays()).hasSize(arraysBefore);
+    lease.close();
   }
 }
