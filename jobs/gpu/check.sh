@@ -14,10 +14,14 @@
 # the place DJL's LibUtils looks for it before its own copies.
 #
 #   jobs/gpu/check.sh --cpu   the same steps on this CPU: DJL's CPU libtorch unpacked from the
-#                             Maven repository stands in for torch's, its prebuilt JNI for the build.
-# Other arguments go to GpuCheckCommand (e.g. --seconds 1). The result is the JSON line printed
-# last, also written to $OUT/gpu-check.json (the device tool's $OUT), else target/gpu-check/;
-# the python baseline's lines go to python-raw.jsonl beside it.
+#                             Maven repository stands in for torch's, its prebuilt JNI for the build,
+#                             Debian's /usr/bin/python3 for the baseline; ResNet-18 only with
+#                             GPU_CHECK_RESNET=1 (slow on a CPU).
+# Sizes (the same for the Java and Python runs): GPU_CHECK_SECONDS (least timed seconds a run, 3),
+# GPU_CHECK_MLP_ROWS (1048576), GPU_CHECK_MLP_BATCHES (4096,65536), GPU_CHECK_RESNET_ROWS (1024),
+# GPU_CHECK_RESNET_BATCHES (64,256). Other arguments go to GpuCheckCommand. The result is the JSON
+# line printed last, also written to $OUT/gpu-check.json (the device tool's $OUT), else
+# target/gpu-check/; the Python baseline's lines go to python-raw.jsonl beside it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 kit=target/gpu-kit
@@ -35,7 +39,12 @@ out=${OUT:-target/gpu-check}
 mkdir -p "$out"
 # shellcheck source=/dev/null
 source "$kit/versions.env"
-extra=()
+seconds=${GPU_CHECK_SECONDS:-3}
+mlp_rows=${GPU_CHECK_MLP_ROWS:-1048576}
+mlp_batches=${GPU_CHECK_MLP_BATCHES:-4096,65536}
+resnet_rows=${GPU_CHECK_RESNET_ROWS:-1024}
+resnet_batches=${GPU_CHECK_RESNET_BATCHES:-64,256}
+resnet=""
 
 if [ "$device" = cpu ]; then
   # shellcheck source=/dev/null
@@ -51,6 +60,9 @@ if [ "$device" = cpu ]; then
   mkdir -p "$jni_dir"
   unzip -p "$cpu_jni_jar" "jnilib/linux-x86_64/cpu/libdjl_torch.so" >"$jni_dir/$djl_version-libdjl_torch.so"
   python=/usr/bin/python3
+  if [ "${GPU_CHECK_RESNET:-0}" = 1 ]; then
+    resnet="$scratch/resnet18.pt"
+  fi
 else
   python=${PYTHON:-python3}
   read -r libtorch version cuda < <("$python" -c 'import os, torch
@@ -67,14 +79,20 @@ print(os.path.join(os.path.dirname(torch.__file__), "lib"), torch.__version__.sp
   jni_dir="$scratch/engine-cache/pytorch/$version-$flavor-linux-x86_64"
   mkdir -p "$jni_dir"
   cp "$scratch/jni/libdjl_torch.so" "$jni_dir/$djl_version-libdjl_torch.so"
-  if "$python" -c 'import torchvision' 2>/dev/null; then
-    [ -f "$scratch/resnet18.pt" ] || "$python" src/test/python/export_resnet18.py --out "$scratch/resnet18.pt" >&2
-    extra+=(--resnet18 "$scratch/resnet18.pt")
-  fi
+  resnet="$scratch/resnet18.pt"
   # DJL's own GPU count (CudaUtils) finds libcudart through JNA; torch's pip wheels keep it aside.
   cudart=$(find "$(dirname "$libtorch")/../nvidia" -name 'libcudart.so*' 2>/dev/null | head -n 1 || true)
   if [ -n "$cudart" ]; then
     export TORCHSCORE_JAVA_OPTS="${TORCHSCORE_JAVA_OPTS:-} -Djna.library.path=$(dirname "$cudart")"
+  fi
+fi
+
+if [ -n "$resnet" ] && [ ! -f "$resnet" ]; then
+  if "$python" -c 'import torchvision' 2>/dev/null; then
+    "$python" src/test/python/export_resnet18.py --out "$resnet" >&2
+  else
+    echo "check: no torchvision for $python: ResNet-18 skipped" >&2
+    resnet=""
   fi
 fi
 
@@ -86,15 +104,17 @@ echo "check: $device, libtorch $version ($flavor) from $libtorch" >&2
 if "$python" -c 'import torch' 2>/dev/null; then
   : >"$out/python-raw.jsonl"
   "$python" src/test/python/gpu_raw_torch.py --device "$device" --model mlp \
-    --model-path src/test/resources/fixtures/tutorial_mlp.pt --width 10 --rows 1048576 \
-    --batch-sizes 4096,65536 --results "$out/python-raw.jsonl" >&2
-  if [ ${#extra[@]} -gt 0 ]; then
+    --model-path src/test/resources/fixtures/tutorial_mlp.pt --width 10 --rows "$mlp_rows" \
+    --batch-sizes "$mlp_batches" --seconds "$seconds" --results "$out/python-raw.jsonl" >&2
+  if [ -n "$resnet" ]; then
     "$python" src/test/python/gpu_raw_torch.py --device "$device" --model resnet18 \
-      --model-path "$scratch/resnet18.pt" --width 150528 --rows 1024 --batch-sizes 64,256 \
-      --results "$out/python-raw.jsonl" >&2
+      --model-path "$resnet" --width 150528 --rows "$resnet_rows" --batch-sizes "$resnet_batches" \
+      --seconds "$seconds" --results "$out/python-raw.jsonl" >&2
   fi
 fi
 
 # shellcheck disable=SC2086 # the options are a space-separated list
 "$kit/jre/bin/java" ${TORCHSCORE_JAVA_OPTS:-} -cp "$kit/lib/*" io.torchscore.bench.GpuCheckCommand \
-  --device "$device" --fixtures src/test/resources/fixtures "${extra[@]}" --out "$out/gpu-check.json" "$@"
+  --device "$device" --fixtures src/test/resources/fixtures ${resnet:+--resnet18 "$resnet"} \
+  --seconds "$seconds" --mlp-rows "$mlp_rows" --mlp-batch-sizes "$mlp_batches" \
+  --resnet-rows "$resnet_rows" --resnet-batch-sizes "$resnet_batches" --out "$out/gpu-check.json" "$@"

@@ -106,4 +106,4 @@ if [ "$size" -gt 60 ]; then
   exit 1
 fi
 echo "gpu-kit: rehearsing on this CPU (jobs/gpu/check.sh --cpu)..." >&2
-jobs/gpu/check.sh --cpu --mlp-rows 65536 --seconds 1
+GPU_CHECK_MLP_ROWS=65536 GPU_CHECK_SECONDS=1 jobs/gpu/check.sh --cpu
