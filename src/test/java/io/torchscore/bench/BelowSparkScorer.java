@@ -43,7 +43,8 @@ final class BelowSparkScorer implements AutoCloseable {
   private final BatchEncoder encoder;
   private final int batchRows;
 
-  private BelowSparkScorer(Path file, Device device, int width, int batchSize)
+  /** Loads the model on the device and resolves its inputs ({@code width} floats a row) and outputs. */
+  BelowSparkScorer(Path file, Device device, int width, int batchSize)
       throws IOException, MalformedModelException, TranslateException {
     ScoreSettings settings =
         ScoreSettings.builder()
@@ -68,12 +69,6 @@ final class BelowSparkScorer implements AutoCloseable {
     }
     this.batchRows = inputs.batchRows(batchSize, Integer.MAX_VALUE);
     this.encoder = new BatchEncoder(inputs, batchRows, false);
-  }
-
-  /** Loads the model on the device and resolves its inputs ({@code width} floats a row) and outputs. */
-  static BelowSparkScorer open(Path file, Device device, int width, int batchSize)
-      throws IOException, MalformedModelException, TranslateException {
-    return new BelowSparkScorer(file, device, width, batchSize);
   }
 
   /** Returns a row as a Spark scan gives it: {@code id} and the {@code features} array. */

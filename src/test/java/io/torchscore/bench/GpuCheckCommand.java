@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.LibUtils;
 import io.torchscore.TorchScoreException;
 import io.torchscore.model.DjlEnvironment;
+import io.torchscore.model.EngineStarter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
       System.err.println("torchscore: " + e.getMessage());
       return 2;
     }
-    Engine engine = Engine.getEngine("PyTorch");
+    Engine engine = Engine.getEngine(EngineStarter.ENGINE);
     json.field("device", target.toString())
         .field("libtorch", engine.getVersion())
         .field("libtorch_path", LibUtils.getLibtorchPath())
@@ -132,16 +133,21 @@ public final class GpuCheckCommand implements Callable<Integer> {
       json.field("resnet18", "skipped: no export given (--resnet18)");
     }
     List<String> rows = new ArrayList<>();
-    for (ThroughputLoop.Run run : runs) {
-      rows.add(
+    for (int i = 0; i < runs.size(); i++) {
+      ThroughputLoop.Run run = runs.get(i);
+      Json row =
           new Json()
               .field("model", run.model())
               .field("mode", run.mode())
               .field("batch_size", run.batchSize())
               .field("rows", run.rows())
               .field("seconds", run.seconds())
-              .field("rows_per_s", run.rowsPerSecond())
-              .toString());
+              .field("rows_per_s", run.rowsPerSecond());
+      if (i % 2 == 1) {
+        // Runs come in pairs, raw then torchscore, on the same model and batch size.
+        row.field("vs_raw", run.rowsPerSecond() / runs.get(i - 1).rowsPerSecond());
+      }
+      rows.add(row.toString());
       System.err.printf(
           Locale.ROOT, "%-9s %-10s batch %6d: %,14.1f rows/s%n", run.model(), run.mode(), run.batchSize(), run.rowsPerSecond());
     }
@@ -156,7 +162,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
 
   /** Fails with one line unless a tensor can be made on the device. */
   private static void checkUsable(Device target) {
-    try (NDManager manager = NDManager.newBaseManager(target, "PyTorch")) {
+    try (NDManager manager = NDManager.newBaseManager(target, EngineStarter.ENGINE)) {
       manager.zeros(new Shape(1)).toFloatArray();
     } catch (RuntimeException e) {
       throw new TorchScoreException(
@@ -176,7 +182,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
       input[i] = BelowSparkScorer.row(i, fixture.features()[i]);
     }
     double error = 0;
-    try (BelowSparkScorer scorer = BelowSparkScorer.open(fixture.model(), target, fixture.width(), 256)) {
+    try (BelowSparkScorer scorer = new BelowSparkScorer(fixture.model(), target, fixture.width(), 256)) {
       boolean array = scorer.predictionType() instanceof ArrayType;
       for (int from = 0; from < rows; from += scorer.batchRows()) {
         int to = Math.min(rows, from + scorer.batchRows());
@@ -199,7 +205,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
 
   private List<ThroughputLoop.Run> time(String name, Path model, Device target, int width, int rows, int batch)
       throws Exception {
-    try (BelowSparkScorer scorer = BelowSparkScorer.open(model, target, width, batch)) {
+    try (BelowSparkScorer scorer = new BelowSparkScorer(model, target, width, batch)) {
       ThroughputLoop loop = new ThroughputLoop(name, scorer, width, rows, seconds);
       return List.of(loop.raw(), loop.torchscore());
     }

@@ -45,7 +45,7 @@ final class ThroughputLoop {
     this.width = width;
     this.rows = rows;
     this.seconds = seconds;
-    this.data = ByteBuffer.allocateDirect(Math.multiplyExact(rows * width, Float.BYTES)).order(ByteOrder.nativeOrder());
+    this.data = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(rows, width), Float.BYTES)).order(ByteOrder.nativeOrder());
     this.internalRows = new InternalRow[rows];
     Random random = new Random(42);
     FloatBuffer floats = data.asFloatBuffer();
