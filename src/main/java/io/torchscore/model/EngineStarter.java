@@ -3,12 +3,18 @@ package io.torchscore.model;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.util.Platform;
+import ai.djl.util.cuda.CudaUtils;
 import io.torchscore.TorchScoreException;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * Starts DJL's PyTorch engine, or says in one line which libtorch to add when none is usable.
@@ -42,9 +48,9 @@ public final class EngineStarter {
           e,
           "Cannot start DJL's PyTorch engine: %s; DJL (offline, so it downloads nothing) said:"
               + " %s; add ai.djl.pytorch:pytorch-native-cu128:%s:linux-x86_64 to the"
-              + " classpath (or use the -cluster.jar, which bundles a CPU libtorch), or set %s to"
-              + " an installed libtorch's lib folder with PYTORCH_VERSION and PYTORCH_FLAVOR"
-              + " (e.g. %s and cu128)",
+              + " classpath, with a CPU libtorch where there is no GPU (the -cluster.jar bundles"
+              + " one), or set %s to an installed libtorch's lib folder with PYTORCH_VERSION and"
+              + " PYTORCH_FLAVOR (e.g. %s and cu128)",
           librarySources(),
           causes(e),
           version,
@@ -68,11 +74,34 @@ public final class EngineStarter {
       }
       return String.format("%s=%s holds no %s", LIBRARY_PATH, libraryPath, libtorch);
     }
-    boolean bundled =
-        Thread.currentThread().getContextClassLoader().getResource("native/lib/pytorch.properties") != null;
-    return bundled
-        ? LIBRARY_PATH + " is not set and a libtorch is on the classpath"
-        : LIBRARY_PATH + " is not set and no libtorch is on the classpath";
+    List<String> flavors = bundledFlavors();
+    if (flavors.isEmpty()) {
+      return LIBRARY_PATH + " is not set and no libtorch is on the classpath";
+    }
+    String where = LIBRARY_PATH + " is not set and the classpath holds libtorch " + String.join(", ", flavors);
+    // DJL takes a CUDA libtorch jar only where it sees a GPU (a driver often has none).
+    return flavors.stream().allMatch(flavor -> flavor.startsWith("cu"))
+        ? where + " but DJL sees " + CudaUtils.getGpuCount() + " CUDA GPUs here"
+        : where;
+  }
+
+  /** Returns the flavours (cpu, cu128, ...) of the pytorch-native jars on the classpath. */
+  private static List<String> bundledFlavors() {
+    List<String> flavors = new ArrayList<>();
+    try {
+      Enumeration<URL> found =
+          Thread.currentThread().getContextClassLoader().getResources("native/lib/pytorch.properties");
+      while (found.hasMoreElements()) {
+        Properties properties = new Properties();
+        try (InputStream in = found.nextElement().openStream()) {
+          properties.load(in);
+        }
+        flavors.add(properties.getProperty("flavor", "unknown"));
+      }
+    } catch (IOException e) {
+      flavors.add("unreadable (" + e.getMessage() + ")");
+    }
+    return flavors;
   }
 
   /** Joins the first lines of a failure and its causes, skipping repeats. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,12 +93,38 @@ class ClusterGpuJarIT {
     assertThat(dir.resolve("scored")).doesNotExist();
   }
 
+  @Test
+  void saysACudaLibtorchNeedsAGpuWhenItIsTheOnlyOneOnAMachineWithout() throws Exception {
+    // What DJL reads of a pytorch-native-cu128 jar: on a machine with no GPU it passes it over.
+    Path cudaNative = dir.resolve("pytorch-native-cu128.jar");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(cudaNative))) {
+      jar.putNextEntry(new JarEntry("native/lib/pytorch.properties"));
+      jar.write(
+          ("version=" + TORCH_VERSION + "-20250812\nflavor=cu128\nclassifier=linux-x86_64\n"
+                  + "libraries=libc10.so,libtorch.so,libtorch_cpu.so,libtorch_cuda.so\n")
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    Process process = score(Map.of(), dir.resolve("scored"), dir.resolve("cache"), cudaNative);
+    String err = Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8);
+
+    assertThat(process.exitValue()).as(err).isEqualTo(ScoreCommand.EXIT_BAD_INPUT);
+    assertThat(err.lines().filter(line -> line.startsWith("torchscore:")).toList())
+        .singleElement()
+        .asString()
+        .contains("the classpath holds libtorch cu128 but DJL sees 0 CUDA GPUs here")
+        .contains("with a CPU libtorch where there is no GPU (the -cluster.jar bundles one)");
+  }
+
   /** Runs the job from the gpu jar on Spark's own jars, with only the given PyTorch variables. */
-  private Process score(Map<String, String> torchEnv, Path output, Path cache) throws Exception {
-    String classpath =
-        System.getProperty("torchscore.clusterGpuJar")
-            + ":"
-            + Files.readString(Paths.get(System.getProperty("torchscore.sparkClasspath"))).trim();
+  private Process score(Map<String, String> torchEnv, Path output, Path cache, Path... extraJars)
+      throws Exception {
+    StringBuilder classpath = new StringBuilder(System.getProperty("torchscore.clusterGpuJar"));
+    for (Path jar : extraJars) {
+      classpath.append(':').append(jar);
+    }
+    classpath
+        .append(':')
+        .append(Files.readString(Paths.get(System.getProperty("torchscore.sparkClasspath"))).trim());
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(Arrays.asList(System.getProperty("torchscore.javaOpens").split(" ")));
@@ -106,7 +133,7 @@ class ClusterGpuJarIT {
             "-Xmx1g",
             "-Dlog4j2.configurationFile=" + Paths.get("conf/log4j2.properties").toAbsolutePath(),
             "-cp",
-            classpath,
+            classpath.toString(),
             "io.torchscore.job.ScoreCommand",
             "--conf", "spark.master=local[2]",
             "--conf", "spark.ui.enabled=false",
