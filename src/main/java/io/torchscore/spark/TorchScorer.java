@@ -223,11 +223,6 @@ public final class TorchScorer {
             SessionHadoopConf.of(spark),
             threads(spark),
             settings.cacheDir());
-    DeviceChoice.checkDriver(
-        settings.device(),
-        spark.sparkContext().isLocal(),
-        spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
-        DeviceProbe.get());
     OutputLayout outputs;
     // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
     try (ModelCache.Lease lease =
@@ -239,6 +234,12 @@ public final class TorchScorer {
             metrics == null ? () -> { } : metrics::modelLoaded)) {
       outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
     }
+    // After the load above: the probe asks the engine, which DjlEnvironment must set up first.
+    DeviceChoice.checkDriver(
+        settings.device(),
+        spark.sparkContext().isLocal(),
+        spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
+        DeviceProbe.get());
     int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
     StructType outputSchema = schema;
     for (StructField field : outputs.fields()) {

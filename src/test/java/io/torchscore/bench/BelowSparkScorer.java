@@ -105,7 +105,7 @@ final class BelowSparkScorer implements AutoCloseable {
     }
     InternalRow[] scored = new InternalRow[to - from];
     try (NDManager batch = model.getNDManager().newSubManager()) {
-      NDList output = predictor.predict(encoder.toInputs(batch, 0, to - from));
+      NDList output = predictor.predict(encoder.toInputs(batch, 0, to - from, ai.djl.ndarray.types.DataType.FLOAT32));
       output.attach(batch);
       Object[][] values = outputs.decode(output, to - from);
       for (int i = 0; i < scored.length; i++) {
