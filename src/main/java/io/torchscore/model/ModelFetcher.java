@@ -13,6 +13,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,11 +24,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies a model file from any Hadoop file system to a local cache folder, once: the copy is
  * written to a temporary file, checked against its SHA-256 and renamed into place atomically, so
- * concurrent tasks never see a partial file.
+ * concurrent tasks never see a partial file. A file already in the cache is used only after its
+ * size, and once per JVM its checksum, match the model's: anything else under that name is
+ * replaced by a fresh copy, never loaded.
  */
 public final class ModelFetcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelFetcher.class);
+
+  // Cache files whose checksum this JVM computed: later uses check their size only.
+  private static final Set<Path> VERIFIED = ConcurrentHashMap.newKeySet();
 
   private ModelFetcher() {}
 
@@ -62,24 +69,63 @@ public final class ModelFetcher {
   }
 
   /**
-   * Returns the local copy of a model, copying it first when this JVM's cache lacks it.
+   * Returns the local copy of a model, copying it first when this JVM's cache lacks it or holds
+   * something else under its name.
    *
    * @param ref the model reference
-   * @return the local file, named after its checksum
+   * @return the local file, named after its checksum, with the model's size and checksum
    * @throws TorchScoreException when the file cannot be read or its checksum differs
    */
   public static Path fetch(ModelRef ref) {
+    return fetchVerified(ref).file();
+  }
+
+  /** A fetched file, and why the cache's earlier file under its name was replaced (or null). */
+  record Fetched(Path file, String replaced) {}
+
+  static Fetched fetchVerified(ModelRef ref) {
     Path cached = Path.of(ref.cacheDir(), ref.sha256() + ".pt");
-    if (Files.isRegularFile(cached)) {
-      return cached;
+    String problem = problem(cached, ref);
+    if (problem == null) {
+      return new Fetched(cached, null);
+    }
+    boolean replacing = Files.exists(cached);
+    if (replacing) {
+      LOG.warn("Model cache file {} {}: replacing it with a fresh copy of {}", cached, problem, ref);
     }
     org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(ref.uri());
     try {
-      return copyToCache(
-          source.getFileSystem(ref.hadoopConf().get()), source, Path.of(ref.cacheDir()), ref.sha256());
+      Path copied =
+          copyToCache(
+              source.getFileSystem(ref.hadoopConf().get()), source, Path.of(ref.cacheDir()), ref.sha256());
+      return new Fetched(copied, replacing ? problem : null);
     } catch (IOException e) {
       throw new TorchScoreException(
           e, "Cannot load model: failed to copy %s: %s", Redaction.uri(ref.uri()), e.getMessage());
+    }
+  }
+
+  /** Returns what is wrong with the cache's file for the model, or null when it is the model. */
+  private static String problem(Path cached, ModelRef ref) {
+    try {
+      if (!Files.isRegularFile(cached)) {
+        return "is missing";
+      }
+      long size = Files.size(cached);
+      if (size != ref.sizeBytes()) {
+        return "has " + size + " bytes, not the model's " + ref.sizeBytes();
+      }
+      if (VERIFIED.contains(cached)) {
+        return null;
+      }
+      String actual = sha256(cached);
+      if (!actual.equals(ref.sha256())) {
+        return "has sha256 " + actual;
+      }
+      VERIFIED.add(cached);
+      return null;
+    } catch (IOException e) {
+      return "cannot be read (" + e.getMessage() + ")";
     }
   }
 
@@ -104,6 +150,7 @@ public final class ModelFetcher {
           actual);
       Path target = cacheDir.resolve(actual + ".pt");
       moveAtomically(temp, target);
+      VERIFIED.add(target);
       LOG.info("Model {} cached at {}", Redaction.uri(source.toString()), target);
       return target;
     } finally {
@@ -117,6 +164,14 @@ public final class ModelFetcher {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static MessageDigest sha256() {
