@@ -73,10 +73,10 @@ public final class ConfKeys {
   public static final String THREADS = PREFIX + "threads";
   public static final int THREADS_DEFAULT = 0;
 
-  // Folder on each executor where models are copied before loading.
+  // Folder on each executor where models are copied before loading; unset, each executor uses
+  // torchscore-cache-<OS user> in its own java.io.tmpdir.
   public static final String CACHE_DIR = PREFIX + "cache.dir";
-  public static final String CACHE_DIR_DEFAULT =
-      System.getProperty("java.io.tmpdir") + "/torchscore-cache";
+  public static final String CACHE_DIR_DEFAULT = null;
 
   public static final String INPUT_PATH = PREFIX + "input.path";
   public static final String INPUT_FORMAT = PREFIX + "input.format";

@@ -302,7 +302,7 @@ public final class ScoreSettings implements Serializable {
     return threads;
   }
 
-  /** Returns the executor-local folder models are copied to. */
+  /** Returns the executor-local folder models are copied to, or null for each executor's own. */
   public String cacheDir() {
     return cacheDir;
   }
@@ -496,7 +496,7 @@ public final class ScoreSettings implements Serializable {
       return self();
     }
 
-    /** Sets the executor-local folder models are copied to. */
+    /** Sets the executor-local folder models are copied to (default: each executor's own). */
     public B cacheDir(String dir) {
       this.cacheDir = dir;
       return self();

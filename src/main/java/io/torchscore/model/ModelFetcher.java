@@ -43,9 +43,10 @@ public final class ModelFetcher {
    * @param path a local path or Hadoop FS URI
    * @param conf the Hadoop configuration to reach it
    * @param threads libtorch intra-op threads executors will use
-   * @param cacheDir the local cache folder
+   * @param cacheDir the explicit {@code spark.torchscore.cache.dir}, or null for each JVM's own
    * @return the reference to broadcast
-   * @throws TorchScoreException when the file does not exist or cannot be read
+   * @throws TorchScoreException when the file does not exist or cannot be read, or the cache
+   *     folder cannot be written
    */
   public static ModelRef locate(String path, Configuration conf, int threads, String cacheDir) {
     org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(path);
@@ -58,7 +59,7 @@ public final class ModelFetcher {
               + " to a TorchScript file (torch.jit.save output)",
           Redaction.uri(path));
       FileStatus status = fs.getFileStatus(qualified);
-      Path local = copyToCache(fs, qualified, Path.of(cacheDir), null);
+      Path local = copyToCache(fs, qualified, CacheFolder.prepare(cacheDir), null);
       String sha256 = local.getFileName().toString().replace(".pt", "");
       return new ModelRef(
           qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf));
@@ -84,7 +85,8 @@ public final class ModelFetcher {
   record Fetched(Path file, String replaced) {}
 
   static Fetched fetchVerified(ModelRef ref) {
-    Path cached = Path.of(ref.cacheDir(), ref.sha256() + ".pt");
+    Path folder = CacheFolder.prepare(ref.cacheDirSetting());
+    Path cached = folder.resolve(ref.sha256() + ".pt");
     String problem = problem(cached, ref);
     if (problem == null) {
       return new Fetched(cached, null);
@@ -97,7 +99,7 @@ public final class ModelFetcher {
     try {
       Path copied =
           copyToCache(
-              source.getFileSystem(ref.hadoopConf().get()), source, Path.of(ref.cacheDir()), ref.sha256());
+              source.getFileSystem(ref.hadoopConf().get()), source, folder, ref.sha256());
       return new Fetched(copied, replacing ? problem : null);
     } catch (IOException e) {
       throw new TorchScoreException(
@@ -132,8 +134,12 @@ public final class ModelFetcher {
   private static Path copyToCache(
       FileSystem fs, org.apache.hadoop.fs.Path source, Path cacheDir, String expectedSha256)
       throws IOException {
-    Files.createDirectories(cacheDir);
-    Path temp = Files.createTempFile(cacheDir, "fetch-", ".tmp");
+    Path temp;
+    try {
+      temp = Files.createTempFile(cacheDir, "fetch-", ".tmp");
+    } catch (IOException e) {
+      throw CacheFolder.cannotWrite(cacheDir, e);
+    }
     try {
       MessageDigest digest = sha256();
       try (InputStream in = new DigestInputStream(fs.open(source), digest);

@@ -5,13 +5,14 @@ import java.io.Serializable;
 
 /**
  * What executors need to find and load a model: its location, its checksum, the thread budget
- * and the local cache folder. This, never the model's bytes, is what the driver broadcasts.
+ * and the cache folder setting. This, never the model's bytes, is what the driver broadcasts.
  *
  * @param uri the fully qualified location of the TorchScript file
  * @param sha256 the file's SHA-256 as read on the driver, hex
  * @param sizeBytes the file's size
  * @param threads libtorch intra-op threads per executor JVM
- * @param cacheDir the executor-local folder to copy the file to
+ * @param cacheDirSetting the explicit {@code spark.torchscore.cache.dir}, or null for each JVM's
+ *     default (see {@link #cacheDir()})
  * @param hadoopConf the driver's Hadoop configuration, to reach the same file system
  */
 public record ModelRef(
@@ -19,7 +20,7 @@ public record ModelRef(
     String sha256,
     long sizeBytes,
     int threads,
-    String cacheDir,
+    String cacheDirSetting,
     HadoopConf hadoopConf)
     implements Serializable {
 
@@ -30,6 +31,16 @@ public record ModelRef(
    */
   public String cacheKey() {
     return sha256;
+  }
+
+  /**
+   * Returns the local cache folder of the JVM that calls this: the explicit setting, else
+   * {@code torchscore-cache-<OS user>} in this JVM's {@code java.io.tmpdir}.
+   *
+   * @return the folder's absolute path
+   */
+  public String cacheDir() {
+    return CacheFolder.resolve(cacheDirSetting).toString();
   }
 
   @Override
