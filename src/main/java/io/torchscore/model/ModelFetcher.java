@@ -59,7 +59,8 @@ public final class ModelFetcher {
               + " to a TorchScript file (torch.jit.save output)",
           Redaction.uri(path));
       FileStatus status = fs.getFileStatus(qualified);
-      Path local = copyToCache(fs, qualified, CacheFolder.prepare(cacheDir), null);
+      Path local =
+          copyToCache(qualified, conf, CacheFolder.prepare(cacheDir), null, Backoff.DEFAULT);
       String sha256 = local.getFileName().toString().replace(".pt", "");
       return new ModelRef(
           qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf));
@@ -85,6 +86,10 @@ public final class ModelFetcher {
   record Fetched(Path file, String replaced) {}
 
   static Fetched fetchVerified(ModelRef ref) {
+    return fetchVerified(ref, Backoff.DEFAULT);
+  }
+
+  static Fetched fetchVerified(ModelRef ref, Backoff backoff) {
     Path folder = CacheFolder.prepare(ref.cacheDirSetting());
     Path cached = folder.resolve(ref.sha256() + ".pt");
     String problem = problem(cached, ref);
@@ -97,9 +102,7 @@ public final class ModelFetcher {
     }
     org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(ref.uri());
     try {
-      Path copied =
-          copyToCache(
-              source.getFileSystem(ref.hadoopConf().get()), source, folder, ref.sha256());
+      Path copied = copyToCache(source, ref.hadoopConf().get(), folder, ref.sha256(), backoff);
       return new Fetched(copied, replacing ? problem : null);
     } catch (IOException e) {
       throw new TorchScoreException(
@@ -132,7 +135,11 @@ public final class ModelFetcher {
   }
 
   private static Path copyToCache(
-      FileSystem fs, org.apache.hadoop.fs.Path source, Path cacheDir, String expectedSha256)
+      org.apache.hadoop.fs.Path source,
+      Configuration conf,
+      Path cacheDir,
+      String expectedSha256,
+      Backoff backoff)
       throws IOException {
     Path temp;
     try {
@@ -141,27 +148,47 @@ public final class ModelFetcher {
       throw CacheFolder.cannotWrite(cacheDir, e);
     }
     try {
-      MessageDigest digest = sha256();
-      try (InputStream in = new DigestInputStream(fs.open(source), digest);
-          OutputStream out = Files.newOutputStream(temp)) {
-        in.transferTo(out);
+      String location = Redaction.uri(source.toString());
+      String actual;
+      try {
+        actual = backoff.run(location, () -> copy(source, conf, temp));
+      } catch (Backoff.Exhausted e) {
+        throw new TorchScoreException(
+            e.last(),
+            "Cannot load model: failed to read %s (%d attempts in %d s): %s: %s; check that the"
+                + " file exists and that this machine can read it",
+            location,
+            e.attempts(),
+            e.seconds(),
+            e.last().getClass().getSimpleName(),
+            Redaction.uri(TorchScoreException.firstLine(e.last().getMessage())));
       }
-      String actual = HexFormat.of().formatHex(digest.digest());
       TorchScoreException.check(
           expectedSha256 == null || expectedSha256.equals(actual),
           "Cannot load model: %s changed since the driver read it (sha256 %s, now %s);"
               + " do not overwrite a model while a job uses it",
-          Redaction.uri(source.toString()),
+          location,
           expectedSha256,
           actual);
       Path target = cacheDir.resolve(actual + ".pt");
       moveAtomically(temp, target);
       VERIFIED.add(target);
-      LOG.info("Model {} cached at {}", Redaction.uri(source.toString()), target);
+      LOG.info("Model {} cached at {}", location, target);
       return target;
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /** Copies the source over the temporary file, returning the copy's SHA-256. */
+  private static String copy(org.apache.hadoop.fs.Path source, Configuration conf, Path temp)
+      throws IOException {
+    MessageDigest digest = sha256();
+    try (InputStream in = new DigestInputStream(source.getFileSystem(conf).open(source), digest);
+        OutputStream out = Files.newOutputStream(temp)) {
+      in.transferTo(out);
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static void moveAtomically(Path temp, Path target) throws IOException {
