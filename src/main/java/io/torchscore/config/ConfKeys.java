@@ -8,6 +8,8 @@ public final class ConfKeys {
 
   // Local path or any Hadoop FS URI of a TorchScript file (torch.jit.save output).
   public static final String MODEL_PATH = PREFIX + "model.path";
+  // The model file's expected SHA-256 (hex); the driver fails when the file has another one.
+  public static final String MODEL_SHA256 = PREFIX + "model.sha256";
 
   // One array column, or a comma-separated list of numeric columns assembled in order.
   public static final String FEATURES = PREFIX + "features";
@@ -112,7 +114,7 @@ public final class ConfKeys {
    */
   public static java.util.List<String> scoringKeys() {
     return java.util.List.of(
-        MODEL_PATH, FEATURES, INPUT_SHAPE, INPUT_DTYPE, IMAGE_RESIZE, IMAGE_CROP, IMAGE_MEAN,
+        MODEL_PATH, MODEL_SHA256, FEATURES, INPUT_SHAPE, INPUT_DTYPE, IMAGE_RESIZE, IMAGE_CROP, IMAGE_MEAN,
         IMAGE_STD, PREDICTION_COLUMN, OUTPUT_NAMES, OUTPUT_LAYOUT, POSTPROCESS, TOPK, LABELS_PATH,
         ON_ERROR, ERROR_COLUMN, KEY_COLUMN, NAN, BATCH_SIZE, BATCH_MAX_BYTES, THREADS, CACHE_DIR);
   }

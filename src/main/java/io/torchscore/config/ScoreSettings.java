@@ -39,6 +39,7 @@ public final class ScoreSettings implements Serializable {
   }
 
   private final String modelPath;
+  private final String modelSha256;
   private final List<List<String>> inputs;
   private final List<List<Long>> inputShapes;
   private final String inputDtype;
@@ -63,6 +64,11 @@ public final class ScoreSettings implements Serializable {
         b.modelPath != null && !b.modelPath.isBlank(),
         "Missing setting %s: expected the path of a TorchScript file",
         ConfKeys.MODEL_PATH);
+    TorchScoreException.check(
+        b.modelSha256 == null || b.modelSha256.matches("[0-9a-fA-F]{64}"),
+        "Invalid %s=%s: expected the file's SHA-256 as 64 hex digits (sha256sum model.pt)",
+        ConfKeys.MODEL_SHA256,
+        b.modelSha256);
     TorchScoreException.check(
         b.inputs != null && !b.inputs.isEmpty(),
         "Missing setting %s: expected an array column or comma-separated numeric columns",
@@ -94,6 +100,7 @@ public final class ScoreSettings implements Serializable {
         ConfKeys.INPUT_DTYPE,
         b.inputDtype);
     this.modelPath = b.modelPath;
+    this.modelSha256 = b.modelSha256 == null ? null : b.modelSha256.toLowerCase(Locale.ROOT);
     this.inputs = b.inputs.stream().map(List::copyOf).toList();
     this.inputShapes = b.inputShapes.stream().map(List::copyOf).toList();
     this.inputDtype = b.inputDtype;
@@ -138,6 +145,7 @@ public final class ScoreSettings implements Serializable {
     SettingsBuilder builder =
         builder()
             .modelPath(modelPath)
+            .modelSha256(reader.optional(ConfKeys.MODEL_SHA256))
             .inputs(parseInputs(features))
             .inputDtype(reader.oneOf(ConfKeys.INPUT_DTYPE, ConfKeys.INPUT_DTYPE_DEFAULT, "auto", "float32", "int64"))
             .predictionCol(reader.string(ConfKeys.PREDICTION_COLUMN, ConfKeys.PREDICTION_COLUMN_DEFAULT))
@@ -220,6 +228,11 @@ public final class ScoreSettings implements Serializable {
   /** Returns the model's location: a local path or Hadoop FS URI. */
   public String modelPath() {
     return modelPath;
+  }
+
+  /** Returns the model file's pinned SHA-256 (lower-case hex), or null when not pinned. */
+  public String modelSha256() {
+    return modelSha256;
   }
 
   /** Returns the model's inputs in order, each the columns that make it. */
@@ -351,6 +364,7 @@ public final class ScoreSettings implements Serializable {
   public abstract static class Builder<B extends Builder<B>> {
 
     private String modelPath;
+    private String modelSha256;
     private List<List<String>> inputs;
     private List<List<Long>> inputShapes = List.of();
     private String inputDtype = ConfKeys.INPUT_DTYPE_DEFAULT;
@@ -385,6 +399,12 @@ public final class ScoreSettings implements Serializable {
     /** Sets the model's location: a local path or any Hadoop FS URI. */
     public B modelPath(String path) {
       this.modelPath = path;
+      return self();
+    }
+
+    /** Pins the model file's SHA-256 (hex): the driver fails when the file has another one. */
+    public B modelSha256(String sha256) {
+      this.modelSha256 = sha256;
       return self();
     }
 

@@ -1,6 +1,7 @@
 package io.torchscore.model;
 
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.ConfKeys;
 import io.torchscore.config.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,24 +45,36 @@ public final class ModelFetcher {
    * @param conf the Hadoop configuration to reach it
    * @param threads libtorch intra-op threads executors will use
    * @param cacheDir the explicit {@code spark.torchscore.cache.dir}, or null for each JVM's own
+   * @param pinnedSha256 the {@code spark.torchscore.model.sha256} the file must have, or null
    * @return the reference to broadcast
-   * @throws TorchScoreException when the file does not exist or cannot be read, or the cache
-   *     folder cannot be written
+   * @throws TorchScoreException when the file does not exist, cannot be read or has another
+   *     checksum than the pinned one, or the cache folder cannot be written
    */
-  public static ModelRef locate(String path, Configuration conf, int threads, String cacheDir) {
+  public static ModelRef locate(
+      String path, Configuration conf, int threads, String cacheDir, String pinnedSha256) {
     org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(path);
     try {
       FileSystem fs = hadoopPath.getFileSystem(conf);
       org.apache.hadoop.fs.Path qualified = fs.makeQualified(hadoopPath);
       TorchScoreException.check(
           fs.exists(qualified) && fs.getFileStatus(qualified).isFile(),
-          "Cannot load model: %s does not exist or is not a file; set spark.torchscore.model.path"
-              + " to a TorchScript file (torch.jit.save output)",
-          Redaction.uri(path));
+          "Cannot load model: %s does not exist or is not a file; set %s to a TorchScript file"
+              + " (torch.jit.save output)",
+          Redaction.uri(path),
+          ConfKeys.MODEL_PATH);
       FileStatus status = fs.getFileStatus(qualified);
       Path local =
           copyToCache(qualified, conf, CacheFolder.prepare(cacheDir), null, Backoff.DEFAULT);
       String sha256 = local.getFileName().toString().replace(".pt", "");
+      TorchScoreException.check(
+          pinnedSha256 == null || pinnedSha256.equalsIgnoreCase(sha256),
+          "Cannot load model: %s has sha256 %s, but %s is %s; point %s at the pinned file or"
+              + " update the pin",
+          Redaction.uri(path),
+          sha256,
+          ConfKeys.MODEL_SHA256,
+          pinnedSha256,
+          ConfKeys.MODEL_PATH);
       return new ModelRef(
           qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf));
     } catch (IOException e) {

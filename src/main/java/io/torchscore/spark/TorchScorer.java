@@ -141,7 +141,8 @@ public final class TorchScorer {
             settings.modelPath(),
             spark.sparkContext().hadoopConfiguration(),
             threads(spark),
-            settings.cacheDir());
+            settings.cacheDir(),
+            settings.modelSha256());
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     Model model = ModelCache.getOrLoad(ref, metrics::modelLoaded);
     OutputLayout outputs = ModelValidator.validate(model, inputs, settings, labels(spark));

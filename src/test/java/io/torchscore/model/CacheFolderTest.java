@@ -72,7 +72,7 @@ class CacheFolderTest {
     Path folder = unwritableFolder();
 
     assertThatThrownBy(
-            () -> ModelFetcher.locate(fixture().toString(), new Configuration(), 1, folder.toString()))
+            () -> ModelFetcher.locate(fixture().toString(), new Configuration(), 1, folder.toString(), null))
         .isInstanceOf(TorchScoreException.class)
         .hasMessageStartingWith("Cannot cache model: cannot create or write folder " + folder)
         .hasMessageContaining("spark.torchscore.cache.dir");

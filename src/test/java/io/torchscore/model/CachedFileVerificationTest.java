@@ -68,7 +68,7 @@ class CachedFileVerificationTest {
 
   /** The reference the driver broadcasts, as seen by an executor with its own cache folder. */
   private ModelRef executorRef() {
-    ModelRef driver = ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString());
+    ModelRef driver = ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString(), null);
     return new ModelRef(
         driver.uri(), driver.sha256(), driver.sizeBytes(), 1, executorCache.toString(), driver.hadoopConf());
   }

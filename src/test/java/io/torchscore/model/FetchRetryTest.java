@@ -76,7 +76,7 @@ class FetchRetryTest {
   }
 
   private ModelRef refTo(String uri, Configuration conf) {
-    ModelRef driver = ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString());
+    ModelRef driver = ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString(), null);
     return new ModelRef(
         uri, driver.sha256(), driver.sizeBytes(), 1, executorCache.toString(), new HadoopConf(conf));
   }

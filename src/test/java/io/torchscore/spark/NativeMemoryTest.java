@@ -27,7 +27,7 @@ class NativeMemoryTest extends SparkTestBase {
   @Test
   void noTensorOutlivesItsBatch() {
     String path = fixture("id_embedding.pt").toString();
-    ModelRef ref = ModelFetcher.locate(path, new Configuration(), 1, System.getProperty("java.io.tmpdir") + "/torchscore-cache");
+    ModelRef ref = ModelFetcher.locate(path, new Configuration(), 1, System.getProperty("java.io.tmpdir") + "/torchscore-cache", null);
     Model model = ModelCache.getOrLoad(ref, () -> { });
     List<Row> rows = new ArrayList<>();
     for (long i = 0; i < 3000; i++) {
