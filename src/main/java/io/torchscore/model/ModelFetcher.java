@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,6 +36,12 @@ public final class ModelFetcher {
 
   // Cache files whose checksum this JVM computed: later uses check their size only.
   private static final Set<Path> VERIFIED = ConcurrentHashMap.newKeySet();
+
+  // The checksums of the sources this JVM located: the driver locates its model on every
+  // transform(), and copies it again only when its location, size or modification time changed.
+  private static final ConcurrentMap<SourceVersion, String> LOCATED = new ConcurrentHashMap<>();
+
+  private record SourceVersion(String uri, long size, long modified) {}
 
   private ModelFetcher() {}
 
@@ -63,9 +70,18 @@ public final class ModelFetcher {
           Redaction.uri(path),
           ConfKeys.MODEL_PATH);
       FileStatus status = fs.getFileStatus(qualified);
-      Path local =
-          copyToCache(qualified, conf, CacheFolder.prepare(cacheDir), null, Backoff.DEFAULT);
-      String sha256 = local.getFileName().toString().replace(".pt", "");
+      Path folder = CacheFolder.prepare(cacheDir);
+      SourceVersion version =
+          new SourceVersion(qualified.toString(), status.getLen(), status.getModificationTime());
+      String sha256 = LOCATED.get(version);
+      long size = status.getLen();
+      if (sha256 == null || problem(folder.resolve(sha256 + ".pt"), size, sha256) != null) {
+        Path local = copyToCache(qualified, conf, folder, null, Backoff.DEFAULT);
+        sha256 = local.getFileName().toString().replace(".pt", "");
+        // The copy's size, which is the checksum's even if the file changed since its status.
+        size = Files.size(local);
+        LOCATED.put(version, sha256);
+      }
       TorchScoreException.check(
           pinnedSha256 == null || pinnedSha256.equalsIgnoreCase(sha256),
           "Cannot load model: %s has sha256 %s, but %s is %s; point %s at the pinned file or"
@@ -76,10 +92,13 @@ public final class ModelFetcher {
           pinnedSha256,
           ConfKeys.MODEL_PATH);
       return new ModelRef(
-          qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf));
+          qualified.toString(), sha256, size, threads, cacheDir, new HadoopConf(conf));
     } catch (IOException e) {
       throw new TorchScoreException(
-          e, "Cannot load model: failed to read %s: %s", Redaction.uri(path), e.getMessage());
+          e,
+          "Cannot load model: failed to read %s: %s",
+          Redaction.uri(path),
+          Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
     }
   }
 
@@ -105,7 +124,7 @@ public final class ModelFetcher {
   static Fetched fetchVerified(ModelRef ref, Backoff backoff) {
     Path folder = CacheFolder.prepare(ref.cacheDirSetting());
     Path cached = folder.resolve(ref.sha256() + ".pt");
-    String problem = problem(cached, ref);
+    String problem = problem(cached, ref.sizeBytes(), ref.sha256());
     if (problem == null) {
       return new Fetched(cached, null);
     }
@@ -119,25 +138,28 @@ public final class ModelFetcher {
       return new Fetched(copied, replacing ? problem : null);
     } catch (IOException e) {
       throw new TorchScoreException(
-          e, "Cannot load model: failed to copy %s: %s", Redaction.uri(ref.uri()), e.getMessage());
+          e,
+          "Cannot load model: failed to copy %s: %s",
+          Redaction.uri(ref.uri()),
+          Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
     }
   }
 
-  /** Returns what is wrong with the cache's file for the model, or null when it is the model. */
-  private static String problem(Path cached, ModelRef ref) {
+  /** Returns what is wrong with the cache's file for a model, or null when it is the model. */
+  private static String problem(Path cached, long sizeBytes, String sha256) {
     try {
       if (!Files.isRegularFile(cached)) {
         return "is missing";
       }
       long size = Files.size(cached);
-      if (size != ref.sizeBytes()) {
-        return "has " + size + " bytes, not the model's " + ref.sizeBytes();
+      if (size != sizeBytes) {
+        return "has " + size + " bytes, not the model's " + sizeBytes;
       }
       if (VERIFIED.contains(cached)) {
         return null;
       }
       String actual = sha256(cached);
-      if (!actual.equals(ref.sha256())) {
+      if (!actual.equals(sha256)) {
         return "has sha256 " + actual;
       }
       VERIFIED.add(cached);
