@@ -13,13 +13,19 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,10 @@ public final class ModelFetcher {
   // The checksums of the sources this JVM located: the driver locates its model on every
   // transform(), and copies it again only when its location, size or modification time changed.
   private static final ConcurrentMap<SourceVersion, String> LOCATED = new ConcurrentHashMap<>();
+
+  // The driver's cache copies each session shipped already: Spark adds a path once.
+  private static final Map<SparkSession, Set<String>> SHIPPED =
+      Collections.synchronizedMap(new WeakHashMap<>());
 
   private record SourceVersion(String uri, long size, long modified) {}
 
@@ -76,7 +86,8 @@ public final class ModelFetcher {
       String sha256 = LOCATED.get(version);
       long size = status.getLen();
       if (sha256 == null || problem(folder.resolve(sha256 + ".pt"), size, sha256) != null) {
-        Path local = copyToCache(qualified, conf, folder, null, Backoff.DEFAULT);
+        Path local =
+            copyToCache(qualified, Redaction.uri(path), conf, folder, null, Backoff.DEFAULT);
         sha256 = local.getFileName().toString().replace(".pt", "");
         // The copy's size, which is the checksum's even if the file changed since its status.
         size = Files.size(local);
@@ -100,6 +111,39 @@ public final class ModelFetcher {
           Redaction.uri(path),
           Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
     }
+  }
+
+  /**
+   * Ships a model on the driver's own disk to the executors through Spark when they may run on
+   * other machines, that is unless the master is local. The driver ships its verified cache copy,
+   * named after the checksum, so two models with the same file name never collide.
+   *
+   * <p>{@code ADD FILE} rather than {@code SparkContext.addFile}: Spark 4 gives each session its
+   * own files (spark.sql.artifact.isolation.enabled), and a file added outside the session's SQL
+   * commands never reaches its jobs' executors; on Spark 3.5 both are the same.
+   *
+   * @param spark the driver's session
+   * @param ref the model as located on the driver
+   * @return the reference to broadcast: unchanged, or one whose executors read SparkFiles
+   */
+  public static ModelRef shipIfDriverLocal(SparkSession spark, ModelRef ref) {
+    String scheme = new org.apache.hadoop.fs.Path(ref.uri()).toUri().getScheme();
+    if (spark.sparkContext().isLocal() || !"file".equals(scheme)) {
+      return ref;
+    }
+    Path copy = CacheFolder.resolve(ref.cacheDirSetting()).resolve(ref.sha256() + ".pt");
+    if (SHIPPED.computeIfAbsent(spark, s -> ConcurrentHashMap.newKeySet()).add(copy.toString())) {
+      spark.sql("ADD FILE '" + copy.toString().replace("\\", "\\\\").replace("'", "\\'") + "'");
+      LOG.info("Model {} shipped to executors through SparkFiles from {}", Redaction.uri(ref.uri()), copy);
+    }
+    return new ModelRef(
+        ref.uri(),
+        ref.sha256(),
+        ref.sizeBytes(),
+        ref.threads(),
+        ref.cacheDirSetting(),
+        ref.hadoopConf(),
+        copy.getFileName().toString());
   }
 
   /**
@@ -132,9 +176,18 @@ public final class ModelFetcher {
     if (replacing) {
       LOG.warn("Model cache file {} {}: replacing it with a fresh copy of {}", cached, problem, ref);
     }
-    org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(ref.uri());
+    boolean shipped = ref.sparkFilesName() != null;
+    org.apache.hadoop.fs.Path source =
+        shipped
+            ? new org.apache.hadoop.fs.Path(shippedFile(ref.sparkFilesName()).toUri())
+            : new org.apache.hadoop.fs.Path(ref.uri());
+    String location =
+        shipped
+            ? Redaction.uri(ref.uri()) + " via SparkFiles (" + source + ")"
+            : Redaction.uri(ref.uri());
     try {
-      Path copied = copyToCache(source, ref.hadoopConf().get(), folder, ref.sha256(), backoff);
+      Path copied =
+          copyToCache(source, location, ref.hadoopConf().get(), folder, ref.sha256(), backoff);
       return new Fetched(copied, replacing ? problem : null);
     } catch (IOException e) {
       throw new TorchScoreException(
@@ -142,6 +195,26 @@ public final class ModelFetcher {
           "Cannot load model: failed to copy %s: %s",
           Redaction.uri(ref.uri()),
           Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
+    }
+  }
+
+  /**
+   * Returns where Spark put a file the driver shipped: in this JVM's SparkFiles folder, or on
+   * Spark 4 in the session's own folder inside it. The name is a checksum, so any match is it.
+   */
+  private static Path shippedFile(String name) {
+    Path direct = Path.of(SparkFiles.get(name)).toAbsolutePath();
+    if (Files.isRegularFile(direct)) {
+      return direct;
+    }
+    try (Stream<Path> folders = Files.list(Path.of(SparkFiles.getRootDirectory()).toAbsolutePath())) {
+      return folders
+          .map(folder -> folder.resolve(name))
+          .filter(Files::isRegularFile)
+          .findFirst()
+          .orElse(direct);
+    } catch (IOException e) {
+      return direct;
     }
   }
 
@@ -171,6 +244,7 @@ public final class ModelFetcher {
 
   private static Path copyToCache(
       org.apache.hadoop.fs.Path source,
+      String location,
       Configuration conf,
       Path cacheDir,
       String expectedSha256,
@@ -183,7 +257,6 @@ public final class ModelFetcher {
       throw CacheFolder.cannotWrite(cacheDir, e);
     }
     try {
-      String location = Redaction.uri(source.toString());
       String actual;
       try {
         actual = backoff.run(location, () -> copy(source, conf, temp));

@@ -14,6 +14,9 @@ import java.io.Serializable;
  * @param cacheDirSetting the explicit {@code spark.torchscore.cache.dir}, or null for each JVM's
  *     default (see {@link #cacheDir()})
  * @param hadoopConf the driver's Hadoop configuration, to reach the same file system
+ * @param sparkFilesName the name under which the driver shipped the file through {@code
+ *     SparkContext.addFile}, for executors to read with {@code SparkFiles.get}; null to read
+ *     {@code uri}
  */
 public record ModelRef(
     String uri,
@@ -21,8 +24,29 @@ public record ModelRef(
     long sizeBytes,
     int threads,
     String cacheDirSetting,
-    HadoopConf hadoopConf)
+    HadoopConf hadoopConf,
+    String sparkFilesName)
     implements Serializable {
+
+  /**
+   * Creates a reference that executors read from the model's location.
+   *
+   * @param uri the fully qualified location of the TorchScript file
+   * @param sha256 the file's SHA-256 as read on the driver, hex
+   * @param sizeBytes the file's size
+   * @param threads libtorch intra-op threads per executor JVM
+   * @param cacheDirSetting the explicit {@code spark.torchscore.cache.dir}, or null
+   * @param hadoopConf the driver's Hadoop configuration, to reach the same file system
+   */
+  public ModelRef(
+      String uri,
+      String sha256,
+      long sizeBytes,
+      int threads,
+      String cacheDirSetting,
+      HadoopConf hadoopConf) {
+    this(uri, sha256, sizeBytes, threads, cacheDirSetting, hadoopConf, null);
+  }
 
   /**
    * Returns the key of this model in the executor cache: the same bytes are loaded once.

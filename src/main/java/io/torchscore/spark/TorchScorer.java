@@ -143,6 +143,7 @@ public final class TorchScorer {
             threads(spark),
             settings.cacheDir(),
             settings.modelSha256());
+    ref = ModelFetcher.shipIfDriverLocal(spark, ref);
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     Model model = ModelCache.getOrLoad(ref, metrics::modelLoaded);
     OutputLayout outputs = ModelValidator.validate(model, inputs, settings, labels(spark));
