@@ -7,7 +7,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The local folder models are copied to, resolved in the JVM that uses it (each executor its own):
@@ -15,6 +17,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * JVM's {@code java.io.tmpdir}, so two users of one host never share (or trip over) cache files.
  */
 final class CacheFolder {
+
+  private static final Set<PosixFilePermission> PRIVATE =
+      PosixFilePermissions.fromString("rwx------");
 
   private CacheFolder() {}
 
@@ -51,8 +56,7 @@ final class CacheFolder {
     try {
       Files.createDirectories(folder.getParent());
       if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        Files.createDirectory(
-            folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PRIVATE));
       } else {
         Files.createDirectory(folder);
       }

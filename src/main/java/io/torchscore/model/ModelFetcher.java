@@ -134,7 +134,10 @@ public final class ModelFetcher {
     Path copy = CacheFolder.resolve(ref.cacheDirSetting()).resolve(ref.sha256() + ".pt");
     if (SHIPPED.computeIfAbsent(spark, s -> ConcurrentHashMap.newKeySet()).add(copy.toString())) {
       spark.sql("ADD FILE '" + copy.toString().replace("\\", "\\\\").replace("'", "\\'") + "'");
-      LOG.info("Model {} shipped to executors through SparkFiles from {}", Redaction.uri(ref.uri()), copy);
+      LOG.info(
+          "Model {} shipped to executors through SparkFiles from {}",
+          Redaction.uri(ref.uri()),
+          copy);
     }
     return new ModelRef(
         ref.uri(),
@@ -174,7 +177,8 @@ public final class ModelFetcher {
     }
     boolean replacing = Files.exists(cached);
     if (replacing) {
-      LOG.warn("Model cache file {} {}: replacing it with a fresh copy of {}", cached, problem, ref);
+      LOG.warn(
+          "Model cache file {} {}: replacing it with a fresh copy of {}", cached, problem, ref);
     }
     boolean shipped = ref.sparkFilesName() != null;
     org.apache.hadoop.fs.Path source =
@@ -207,7 +211,8 @@ public final class ModelFetcher {
     if (Files.isRegularFile(direct)) {
       return direct;
     }
-    try (Stream<Path> folders = Files.list(Path.of(SparkFiles.getRootDirectory()).toAbsolutePath())) {
+    Path root = Path.of(SparkFiles.getRootDirectory()).toAbsolutePath();
+    try (Stream<Path> folders = Files.list(root)) {
       return folders
           .map(folder -> folder.resolve(name))
           .filter(Files::isRegularFile)
@@ -279,7 +284,12 @@ public final class ModelFetcher {
           expectedSha256,
           actual);
       Path target = cacheDir.resolve(actual + ".pt");
-      moveAtomically(temp, target);
+      try {
+        moveAtomically(temp, target);
+      } catch (IOException e) {
+        // For example another user's file under the name in a shared folder with the sticky bit.
+        throw CacheFolder.cannotWrite(cacheDir, e);
+      }
       VERIFIED.add(target);
       LOG.info("Model {} cached at {}", location, target);
       return target;
