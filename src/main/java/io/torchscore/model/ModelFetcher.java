@@ -71,7 +71,7 @@ public final class ModelFetcher {
       String path, Configuration conf, int threads, String cacheDir, String pinnedSha256) {
     org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(path);
     try {
-      FileSystem fs = hadoopPath.getFileSystem(conf);
+      FileSystem fs = fileSystem(hadoopPath, conf);
       org.apache.hadoop.fs.Path qualified = fs.makeQualified(hadoopPath);
       TorchScoreException.check(
           fs.exists(qualified) && fs.getFileStatus(qualified).isFile(),
@@ -110,6 +110,25 @@ public final class ModelFetcher {
           "Cannot load model: failed to read %s: %s",
           Redaction.uri(path),
           Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
+    }
+  }
+
+  /** Returns the path's file system, or one line naming the class that is not on the classpath. */
+  private static FileSystem fileSystem(org.apache.hadoop.fs.Path path, Configuration conf)
+      throws IOException {
+    try {
+      return path.getFileSystem(conf);
+    } catch (RuntimeException e) {
+      if (!(e.getCause() instanceof ClassNotFoundException missing)) {
+        throw e;
+      }
+      throw new TorchScoreException(
+          e,
+          "Cannot load model: %s needs a Hadoop file system that is not on the classpath (%s);"
+              + " add its module, for s3a:// org.apache.hadoop:hadoop-aws of Spark's Hadoop version"
+              + " (spark-submit --packages)",
+          Redaction.uri(path.toString()),
+          TorchScoreException.firstLine(missing.getMessage()));
     }
   }
 
