@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Retries an I/O action with pauses that double from a first delay until a total time is spent,
- * so a model file that is briefly missing or unreachable does not fail a task at once.
+ * Retries an I/O action with pauses that double from a first delay until a total time is spent, so
+ * a model file that is briefly missing or unreachable does not fail a task at once.
  */
 final class Backoff {
 

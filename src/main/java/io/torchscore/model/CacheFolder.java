@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The local folder models are copied to, resolved in the JVM that uses it (each executor its own):
- * {@code spark.torchscore.cache.dir} when set, else {@code torchscore-cache-<OS user>} in the
- * JVM's {@code java.io.tmpdir}, so two users of one host never share (or trip over) cache files.
+ * {@code spark.torchscore.cache.dir} when set, else {@code torchscore-cache-<OS user>} in the JVM's
+ * {@code java.io.tmpdir}, so two users of one host never share (or trip over) cache files.
  */
 final class CacheFolder {
 

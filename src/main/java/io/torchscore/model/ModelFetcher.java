@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * Copies a model file from any Hadoop file system to a local cache folder, once: the copy is
  * written to a temporary file, checked against its SHA-256 and renamed into place atomically, so
  * concurrent tasks never see a partial file. A file already in the cache is used only after its
- * size, and once per JVM its checksum, match the model's: anything else under that name is
- * replaced by a fresh copy, never loaded.
+ * size, and once per JVM its checksum, match the model's: anything else under that name is replaced
+ * by a fresh copy, never loaded.
  */
 public final class ModelFetcher {
 
@@ -222,8 +222,8 @@ public final class ModelFetcher {
   }
 
   /**
-   * Returns where Spark put a file the driver shipped: in this JVM's SparkFiles folder, or on
-   * Spark 4 in the session's own folder inside it. The name is a checksum, so any match is it.
+   * Returns where Spark put a file the driver shipped: in this JVM's SparkFiles folder, or on Spark
+   * 4 in the session's own folder inside it. The name is a checksum, so any match is it.
    */
   private static Path shippedFile(String name) {
     Path direct = Path.of(SparkFiles.get(name)).toAbsolutePath();

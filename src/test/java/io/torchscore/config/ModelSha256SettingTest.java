@@ -10,13 +10,15 @@ import org.junit.jupiter.api.Test;
 /** spark.torchscore.model.sha256 is read from the conf and must be 64 hex digits. */
 class ModelSha256SettingTest {
 
-  private static final String SHA = "A7A48866000DD889B9DABF9A97A6EA7AF075B1201BC7248FAA52FCBB8B1822E7";
+  private static final String SHA =
+      "A7A48866000DD889B9DABF9A97A6EA7AF075B1201BC7248FAA52FCBB8B1822E7";
 
   @Test
   void isReadFromTheConfInLowerCase() {
     ScoreSettings settings =
         ScoreSettings.fromConf(
-            Map.of(ConfKeys.MODEL_PATH, "m.pt", ConfKeys.FEATURES, "f", ConfKeys.MODEL_SHA256, SHA));
+            Map.of(
+                ConfKeys.MODEL_PATH, "m.pt", ConfKeys.FEATURES, "f", ConfKeys.MODEL_SHA256, SHA));
 
     assertThat(settings.modelSha256()).isEqualTo(SHA.toLowerCase(java.util.Locale.ROOT));
   }
@@ -30,10 +32,15 @@ class ModelSha256SettingTest {
   @Test
   void somethingElseThanAChecksumNamesTheKey() {
     assertThatThrownBy(
-            () -> ScoreSettings.builder().modelPath("m.pt").featuresCol("f").modelSha256("abc").build())
+            () ->
+                ScoreSettings.builder()
+                    .modelPath("m.pt")
+                    .featuresCol("f")
+                    .modelSha256("abc")
+                    .build())
         .isInstanceOf(TorchScoreException.class)
         .hasMessage(
-            "Invalid spark.torchscore.model.sha256=abc: expected the file's SHA-256 as 64 hex digits"
-                + " (sha256sum model.pt)");
+            "Invalid spark.torchscore.model.sha256=abc: expected the file's SHA-256 as 64 hex"
+                + " digits (sha256sum model.pt)");
   }
 }

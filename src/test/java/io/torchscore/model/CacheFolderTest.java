@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cache folder is resolved in the JVM that fetches (each executor its own temp folder, per OS
- * user) unless spark.torchscore.cache.dir is set, is private to the user, and a folder that
- * cannot be written fails with one line naming it and the setting.
+ * user) unless spark.torchscore.cache.dir is set, is private to the user, and a folder that cannot
+ * be written fails with one line naming it and the setting.
  */
 class CacheFolderTest {
 
@@ -42,7 +42,9 @@ class CacheFolderTest {
 
     assertThat(ref.cacheDir())
         .isEqualTo(
-            Path.of(System.getProperty("java.io.tmpdir"), "torchscore-cache-" + System.getProperty("user.name"))
+            Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "torchscore-cache-" + System.getProperty("user.name"))
                 .toAbsolutePath()
                 .toString());
   }
@@ -63,7 +65,8 @@ class CacheFolderTest {
     assertThatThrownBy(() -> ModelFetcher.fetch(ref))
         .isInstanceOf(TorchScoreException.class)
         .hasMessageStartingWith("Cannot cache model: cannot create or write folder " + folder)
-        .hasMessageContaining("set spark.torchscore.cache.dir to a local folder this user can write")
+        .hasMessageContaining(
+            "set spark.torchscore.cache.dir to a local folder this user can write")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 
@@ -72,7 +75,9 @@ class CacheFolderTest {
     Path folder = unwritableFolder();
 
     assertThatThrownBy(
-            () -> ModelFetcher.locate(fixture().toString(), new Configuration(), 1, folder.toString(), null))
+            () ->
+                ModelFetcher.locate(
+                    fixture().toString(), new Configuration(), 1, folder.toString(), null))
         .isInstanceOf(TorchScoreException.class)
         .hasMessageStartingWith("Cannot cache model: cannot create or write folder " + folder)
         .hasMessageContaining("spark.torchscore.cache.dir");

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * An executor uses the file in its cache under the model's checksum name only when it is the
- * model: a truncated, corrupt or different file there is replaced by a fresh copy.
+ * An executor uses the file in its cache under the model's checksum name only when it is the model:
+ * a truncated, corrupt or different file there is replaced by a fresh copy.
  */
 class CachedFileVerificationTest {
 
@@ -33,7 +33,8 @@ class CachedFileVerificationTest {
     flipped[model.length / 2] ^= 0x01;
     return Stream.of(
         Arguments.of("truncated", Arrays.copyOf(model, model.length / 2), "bytes"),
-        Arguments.of("another TorchScript model", Files.readAllBytes(fixture("classifier.pt")), "bytes"),
+        Arguments.of(
+            "another TorchScript model", Files.readAllBytes(fixture("classifier.pt")), "bytes"),
         Arguments.of("one byte flipped", flipped, "sha256"));
   }
 
@@ -68,9 +69,15 @@ class CachedFileVerificationTest {
 
   /** The reference the driver broadcasts, as seen by an executor with its own cache folder. */
   private ModelRef executorRef() {
-    ModelRef driver = ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString(), null);
+    ModelRef driver =
+        ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString(), null);
     return new ModelRef(
-        driver.uri(), driver.sha256(), driver.sizeBytes(), 1, executorCache.toString(), driver.hadoopConf());
+        driver.uri(),
+        driver.sha256(),
+        driver.sizeBytes(),
+        1,
+        executorCache.toString(),
+        driver.hadoopConf());
   }
 
   private static Path fixture(String name) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The driver locates its model on every transform(): it copies the file into its cache again
- * only when the source's location, size or modification time changed.
+ * The driver locates its model on every transform(): it copies the file into its cache again only
+ * when the source's location, size or modification time changed.
  */
 class DriverLocateTest {
 
@@ -27,10 +27,12 @@ class DriverLocateTest {
   @Test
   void anUnchangedSourceIsNotCopiedAgain() throws IOException {
     Path source = Files.copy(fixture("tutorial_mlp.pt"), store.resolve("model.pt"));
-    ModelRef first = ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
+    ModelRef first =
+        ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
     Object copied = fileKey(cache.resolve(first.sha256() + ".pt"));
 
-    ModelRef second = ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
+    ModelRef second =
+        ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
 
     assertThat(second.sha256()).isEqualTo(first.sha256());
     assertThat(second.sizeBytes()).isEqualTo(first.sizeBytes());
@@ -40,16 +42,20 @@ class DriverLocateTest {
   @Test
   void aChangedSourceIsCopiedAndChecksummedAgain() throws Exception {
     Path source = Files.copy(fixture("tutorial_mlp.pt"), store.resolve("model.pt"));
-    ModelRef first = ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
+    ModelRef first =
+        ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
     Files.copy(fixture("classifier.pt"), source, StandardCopyOption.REPLACE_EXISTING);
-    Files.setLastModifiedTime(source, FileTime.fromMillis(Files.getLastModifiedTime(source).toMillis() + 5000));
+    Files.setLastModifiedTime(
+        source, FileTime.fromMillis(Files.getLastModifiedTime(source).toMillis() + 5000));
 
-    ModelRef second = ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
+    ModelRef second =
+        ModelFetcher.locate(source.toString(), new Configuration(), 1, cache.toString(), null);
 
     byte[] retrained = Files.readAllBytes(fixture("classifier.pt"));
     assertThat(first.sha256()).isNotEqualTo(second.sha256());
     assertThat(second.sha256())
-        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(retrained)));
+        .isEqualTo(
+            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(retrained)));
     assertThat(second.sizeBytes()).isEqualTo(retrained.length);
     assertThat(Files.readAllBytes(cache.resolve(second.sha256() + ".pt"))).isEqualTo(retrained);
   }

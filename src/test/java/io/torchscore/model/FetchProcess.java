@@ -25,7 +25,13 @@ public final class FetchProcess {
    */
   public static void main(String[] args) throws Exception {
     ModelRef ref =
-        new ModelRef(args[0], args[1], Long.parseLong(args[2]), 1, args[3], new HadoopConf(new Configuration()));
+        new ModelRef(
+            args[0],
+            args[1],
+            Long.parseLong(args[2]),
+            1,
+            args[3],
+            new HadoopConf(new Configuration()));
     Path start = Path.of(args[4]);
     System.out.println("ready");
     while (!Files.exists(start)) {

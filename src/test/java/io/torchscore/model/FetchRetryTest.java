@@ -62,23 +62,37 @@ class FetchRetryTest {
     ModelRef ref = refTo("fakes3://AKIAFAKEKEY:fakepw123@bucket" + store.resolve("never.pt"), conf);
 
     assertThatThrownBy(
-            () -> ModelFetcher.fetchVerified(ref, new Backoff(Duration.ofSeconds(1), Duration.ofMillis(100))))
+            () ->
+                ModelFetcher.fetchVerified(
+                    ref, new Backoff(Duration.ofSeconds(1), Duration.ofMillis(100))))
         .isInstanceOf(TorchScoreException.class)
         .hasMessageStartingWith(
-            "Cannot load model: failed to read fakes3://***@bucket" + store.resolve("never.pt") + " (")
+            "Cannot load model: failed to read fakes3://***@bucket"
+                + store.resolve("never.pt")
+                + " (")
         .hasMessageEndingWith("check that the file exists and that this machine can read it")
         .satisfies(
             e -> {
-              assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("AKIAFAKEKEY").doesNotContain("fakepw123");
               assertThat(e.getMessage())
-                  .containsPattern("\\(([2-9]|\\d\\d) attempts in \\d+ s\\): FileNotFoundException: ");
+                  .doesNotContain("\n")
+                  .doesNotContain("AKIAFAKEKEY")
+                  .doesNotContain("fakepw123");
+              assertThat(e.getMessage())
+                  .containsPattern(
+                      "\\(([2-9]|\\d\\d) attempts in \\d+ s\\): FileNotFoundException: ");
             });
   }
 
   private ModelRef refTo(String uri, Configuration conf) {
-    ModelRef driver = ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString(), null);
+    ModelRef driver =
+        ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, driverCache.toString(), null);
     return new ModelRef(
-        uri, driver.sha256(), driver.sizeBytes(), 1, executorCache.toString(), new HadoopConf(conf));
+        uri,
+        driver.sha256(),
+        driver.sizeBytes(),
+        1,
+        executorCache.toString(),
+        new HadoopConf(conf));
   }
 
   /** The local file system under another scheme, with credentials in its URIs like s3a's. */

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model on a file system whose module is missing (s3a:// without hadoop-aws) fails on the
- * driver with one line naming the missing class, not a ClassNotFoundException trace.
+ * A model on a file system whose module is missing (s3a:// without hadoop-aws) fails on the driver
+ * with one line naming the missing class, not a ClassNotFoundException trace.
  */
 class MissingFileSystemTest {
 
@@ -25,7 +25,11 @@ class MissingFileSystemTest {
     assertThatThrownBy(
             () ->
                 ModelFetcher.locate(
-                    "fakes3://AKIAFAKEKEY:fakepw123@bucket/models/m.pt", conf, 1, cache.toString(), null))
+                    "fakes3://AKIAFAKEKEY:fakepw123@bucket/models/m.pt",
+                    conf,
+                    1,
+                    cache.toString(),
+                    null))
         .isInstanceOf(TorchScoreException.class)
         .hasMessage(
             "Cannot load model: fakes3://***@bucket/models/m.pt needs a Hadoop file system that is"

@@ -27,7 +27,8 @@ class PinnedChecksumTest {
   void theFileWithThePinnedChecksumIsLocated() throws Exception {
     String pin = sha256Of(MODEL).toUpperCase(Locale.ROOT);
 
-    ModelRef ref = ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, cache.toString(), pin);
+    ModelRef ref =
+        ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, cache.toString(), pin);
 
     assertThat(ref.sha256()).isEqualTo(sha256Of(MODEL));
   }
@@ -37,14 +38,14 @@ class PinnedChecksumTest {
     String pin = sha256Of(fixture("classifier.pt"));
 
     assertThatThrownBy(
-            () -> ModelFetcher.locate(MODEL.toString(), new Configuration(), 1, cache.toString(), pin))
+            () ->
+                ModelFetcher.locate(
+                    MODEL.toString(), new Configuration(), 1, cache.toString(), pin))
         .isInstanceOf(TorchScoreException.class)
         .hasMessage(
             "Cannot load model: %s has sha256 %s, but spark.torchscore.model.sha256 is %s; point"
                 + " spark.torchscore.model.path at the pinned file or update the pin",
-            MODEL,
-            sha256Of(MODEL),
-            pin);
+            MODEL, sha256Of(MODEL), pin);
   }
 
   private static String sha256Of(Path file) throws IOException, NoSuchAlgorithmException {

@@ -40,14 +40,17 @@ class SharedCacheTest {
     byte[] model = new byte[48 << 20];
     new Random(7).nextBytes(model);
     Path source = Files.write(store.resolve("big.pt"), model);
-    ModelRef ref = ModelFetcher.locate(source.toString(), new Configuration(), 1, driverCache.toString(), null);
+    ModelRef ref =
+        ModelFetcher.locate(
+            source.toString(), new Configuration(), 1, driverCache.toString(), null);
     Path start = store.resolve("start");
     List<Process> processes = new ArrayList<>();
     List<BufferedReader> outputs = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       Process process = fetchProcess(ref, start);
       BufferedReader output =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       assertThat(output.readLine()).isEqualTo("ready");
       processes.add(process);
       outputs.add(output);
@@ -72,10 +75,13 @@ class SharedCacheTest {
   @Test
   void aModelOverwrittenAtItsSourceAfterTheDriverReadItFailsWithOneLine() throws Exception {
     Path source = Files.copy(fixture("tutorial_mlp.pt"), store.resolve("model.pt"));
-    ModelRef ref = ModelFetcher.locate(source.toString(), new Configuration(), 1, driverCache.toString(), null);
+    ModelRef ref =
+        ModelFetcher.locate(
+            source.toString(), new Configuration(), 1, driverCache.toString(), null);
     Files.copy(fixture("classifier.pt"), source, StandardCopyOption.REPLACE_EXISTING);
     ModelRef executorRef =
-        new ModelRef(ref.uri(), ref.sha256(), ref.sizeBytes(), 1, sharedCache.toString(), ref.hadoopConf());
+        new ModelRef(
+            ref.uri(), ref.sha256(), ref.sizeBytes(), 1, sharedCache.toString(), ref.hadoopConf());
 
     assertThatThrownBy(() -> ModelFetcher.fetch(executorRef))
         .isInstanceOf(TorchScoreException.class)

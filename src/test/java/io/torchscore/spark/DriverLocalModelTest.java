@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model on the driver's own disk reaches executors that cannot read it, through SparkFiles:
- * on a real cluster of executor JVMs ({@code local-cluster}) whose temp folder (and so model
- * cache) is their own, with the model's file gone from the driver's disk before any task runs.
+ * A model on the driver's own disk reaches executors that cannot read it, through SparkFiles: on a
+ * real cluster of executor JVMs ({@code local-cluster}) whose temp folder (and so model cache) is
+ * their own, with the model's file gone from the driver's disk before any task runs.
  */
 class DriverLocalModelTest {
 
@@ -43,7 +43,9 @@ class DriverLocalModelTest {
             .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
             .config(
                 "spark.executor.extraJavaOptions",
-                System.getProperty("torchscore.test.javaOpens") + " -Djava.io.tmpdir=" + executorTmp)
+                System.getProperty("torchscore.test.javaOpens")
+                    + " -Djava.io.tmpdir="
+                    + executorTmp)
             .config("spark.executorEnv.TMPDIR", executorTmp.toString())
             .getOrCreate();
     try {
@@ -51,11 +53,19 @@ class DriverLocalModelTest {
           spark
               .read()
               .schema(StructType.fromDDL("id BIGINT, features ARRAY<FLOAT>, expected FLOAT"))
-              .json(Paths.get("src/test/resources/fixtures/tutorial_mlp.jsonl").toAbsolutePath().toString())
+              .json(
+                  Paths.get("src/test/resources/fixtures/tutorial_mlp.jsonl")
+                      .toAbsolutePath()
+                      .toString())
               .repartition(3);
       Dataset<Row> scored =
-          TorchScorer.builder().modelPath(model.toString()).featuresCol("features").build().transform(input);
-      // The executors have not read the model yet: after this, only the driver's shipped copy exists.
+          TorchScorer.builder()
+              .modelPath(model.toString())
+              .featuresCol("features")
+              .build()
+              .transform(input);
+      // The executors have not read the model yet: after this, only the driver's shipped copy
+      // exists.
       Files.delete(model);
 
       List<Row> rows = scored.collectAsList();
@@ -66,7 +76,9 @@ class DriverLocalModelTest {
             .isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
       }
       Path executorCopy =
-          executorTmp.resolve("torchscore-cache-" + System.getProperty("user.name")).resolve(sha256(FIXTURE) + ".pt");
+          executorTmp
+              .resolve("torchscore-cache-" + System.getProperty("user.name"))
+              .resolve(sha256(FIXTURE) + ".pt");
       assertThat(Files.readAllBytes(executorCopy)).isEqualTo(Files.readAllBytes(FIXTURE));
       String appId = spark.sparkContext().applicationId();
       spark.stop();
@@ -89,11 +101,14 @@ class DriverLocalModelTest {
   }
 
   private static String sha256(Path file) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
-  /** A Spark "distribution" for local-cluster: a RELEASE file and a jars folder; the executors
-   * take their classpath from spark.executor.extraClassPath. */
+  /**
+   * A Spark "distribution" for local-cluster: a RELEASE file and a jars folder; the executors take
+   * their classpath from spark.executor.extraClassPath.
+   */
   private static void prepareSparkHome() throws IOException {
     Path home = Paths.get(System.getenv("SPARK_HOME"));
     Files.createDirectories(home.resolve("jars"));
