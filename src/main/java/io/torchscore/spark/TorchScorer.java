@@ -222,7 +222,9 @@ public final class TorchScorer {
             settings.modelPath(),
             SessionHadoopConf.of(spark),
             threads(spark),
-            settings.cacheDir());
+            settings.cacheDir(),
+            settings.modelSha256());
+    ref = ModelFetcher.shipIfDriverLocal(spark, ref);
     OutputLayout outputs;
     // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
     try (ModelCache.Lease lease =
