@@ -29,11 +29,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -133,6 +132,12 @@ public final class TorchScorer {
    */
   public ScoreResult score(Dataset<Row> input) {
     SparkSession spark = input.sparkSession();
+    TorchScoreException.check(
+        !spark.getClass().getName().contains(".connect."),
+        "Cannot score on a Spark Connect session (%s): torchscore runs in the executors' JVMs and"
+            + " needs classic compute (on Databricks: a dedicated, single-user cluster, not"
+            + " serverless or standard access mode)",
+        spark.getClass().getName());
     StructType schema = input.schema();
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     Prepared prepared = prepare(spark, schema, column -> firstLength(input, column), metrics);
@@ -166,12 +171,17 @@ public final class TorchScorer {
                 settings.gpuConcurrency(),
                 settings.cacheModels(),
                 spark.sparkContext().isLocal()));
-    RDD<InternalRow> scoredRows =
-        InternalFrames.rows(input)
-            .toJavaRDD()
-            .mapPartitions(new ScorePartitionFunction(broadcast, plan, metrics))
-            .rdd();
-    Dataset<Row> all = InternalFrames.frame(spark, scoredRows, outputSchema);
+    // A step of the query plan: lazy until an action, usable on streams, named in explain().
+    Dataset<Row> all =
+        input.mapPartitions(
+            new ScoreStep(
+                broadcast,
+                plan,
+                metrics,
+                schema,
+                outputSchema,
+                "torchscore(" + ref + ", inputs " + inputs + ", batch " + batchRows + ")"),
+            Encoders.row(outputSchema));
     return new ScoreResult(
         all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics, batchRows);
   }
@@ -281,6 +291,11 @@ public final class TorchScorer {
 
   /** Returns the length of the first non-null array or vector in the column: a one-row peek. */
   private static int firstLength(Dataset<Row> input, String column) {
+    TorchScoreException.check(
+        !input.isStreaming(),
+        "Cannot score a stream: the length of feature column '%s' is unknown; set %s",
+        column,
+        ConfKeys.INPUT_SHAPE);
     List<Row> first = input.select(col(column)).where(col(column).isNotNull()).limit(1).collectAsList();
     TorchScoreException.check(
         !first.isEmpty(),

@@ -10,13 +10,10 @@ import io.torchscore.TorchScoreException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.VectorAssembler;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,22 +61,20 @@ class TorchScoreTransformerTest extends SparkTestBase {
 
   @Test
   void transformSchemaComputesTheOutputWithoutRunningAnything() {
-    AtomicInteger jobs = new AtomicInteger();
-    spark.sparkContext().addSparkListener(new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart jobStart) {
-        jobs.incrementAndGet();
-      }
-    });
     Dataset<Row> assembled =
         new VectorAssembler().setInputCols(featureNames()).setOutputCol("features").transform(columns());
     TorchScoreTransformer scorer =
         new TorchScoreTransformer().setModelPath(fixture("vector_mlp.pt").toString()).setFeaturesCol("features");
-
-    StructType schema = scorer.transformSchema(assembled.schema());
+    spark.sparkContext().setJobGroup("schema", "transformSchema", false);
+    StructType schema;
+    try {
+      schema = scorer.transformSchema(assembled.schema());
+      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("schema")).isEmpty();
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
 
     assertThat(schema.apply("prediction").dataType()).isEqualTo(DataTypes.createArrayType(DataTypes.FloatType, false));
-    assertThat(jobs.get()).isZero();
   }
 
   @Test
