@@ -87,14 +87,22 @@ public final class ScoreCommand implements Callable<Integer> {
       out.println(report.summary());
       return 0;
     } catch (TorchScoreException e) {
-      err.println("torchscore: " + e.getMessage());
+      LOG.debug("The job's settings, model or input are not usable", e);
+      err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
       return EXIT_BAD_INPUT;
-    } catch (RuntimeException e) {
-      err.println("torchscore: the job failed: " + rootMessage(e));
-      return EXIT_FAILED;
+    } catch (Exception e) {
+      // Spark's SparkException is checked in Java's eyes, yet thrown by its actions.
+      return failed(err, runFailure(e), e);
     } finally {
       spark.stop();
     }
+  }
+
+  /** Prints one line for a failure while the job ran; its stack trace goes to the debug log. */
+  private static int failed(PrintWriter err, String message, Exception failure) {
+    LOG.debug("The job failed", failure);
+    err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(message)));
+    return EXIT_FAILED;
   }
 
   private Map<String, String> givenConf() {
@@ -152,13 +160,16 @@ public final class ScoreCommand implements Callable<Integer> {
     return line.toString();
   }
 
-  /** Returns the message of a task's {@link TorchScoreException} when Spark wrapped one. */
-  private static String rootMessage(Throwable failure) {
+  /**
+   * Returns what to say about a failure while the job ran: the message of a task's
+   * {@link TorchScoreException} when Spark wrapped one, else Spark's own first line.
+   */
+  private static String runFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof TorchScoreException) {
         return t.getMessage();
       }
     }
-    return TorchScoreException.firstLine(failure.getMessage());
+    return "the job failed: " + TorchScoreException.firstLine(failure.getMessage());
   }
 }

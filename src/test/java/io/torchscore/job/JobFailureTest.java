@@ -1,0 +1,87 @@
+package io.torchscore.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** What the job does when something fails while it runs: exit code, one line, output left. */
+class JobFailureTest {
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  /** Writes the first {@code rows} rows of the tutorial fixture, row {@code nullRow} (if >= 0) with null features. */
+  private Path input(String name, int rows, int nullRow) throws IOException {
+    List<String> lines =
+        new ArrayList<>(
+            Files.readAllLines(Paths.get("src/test/resources/fixtures/tutorial_mlp.jsonl"))
+                .subList(0, rows));
+    if (nullRow >= 0) {
+      lines.set(nullRow, "{\"id\": " + nullRow + ", \"features\": null, \"expected\": 0}");
+    }
+    Path file = dir.resolve(name);
+    Files.write(file, lines);
+    return file;
+  }
+
+  private Path properties(Path input, String... lines) throws IOException {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "spark.master=local[2]",
+                "spark.ui.enabled=false",
+                "spark.torchscore.model.path="
+                    + Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath(),
+                "spark.torchscore.input.path=" + input,
+                "spark.torchscore.input.format=json",
+                "spark.torchscore.input.shape=10",
+                "spark.torchscore.features=features",
+                "spark.torchscore.output.path=" + dir.resolve("scored"),
+                "spark.torchscore.batch.size=8"));
+    all.addAll(List.of(lines));
+    Path file = dir.resolve("job.properties");
+    Files.write(file, all);
+    return file;
+  }
+
+  private int run(Path properties, String... conf) {
+    List<String> args = new ArrayList<>(List.of("--properties-file", properties.toString()));
+    for (String entry : conf) {
+      args.add("--conf");
+      args.add(entry);
+    }
+    return new CommandLine(new ScoreCommand())
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .execute(args.toArray(String[]::new));
+  }
+
+  private List<String> errLines() {
+    return err.toString().lines().toList();
+  }
+
+  @Test
+  void aBadRowUnderFailExitsOneWithOneLineNamingTheRowColumnAndFix() throws IOException {
+    int code = run(properties(input("bad.jsonl", 20, 7)));
+
+    assertThat(code).isEqualTo(ScoreCommand.EXIT_FAILED);
+    assertThat(errLines()).hasSize(1);
+    assertThat(errLines().get(0))
+        .startsWith("torchscore: Cannot score row 7 of partition 0: ")
+        .contains("column 'features'")
+        .endsWith("fix the input or set spark.torchscore.on.error=skip or null");
+    assertThat(out.toString()).isEmpty();
+  }
+}
