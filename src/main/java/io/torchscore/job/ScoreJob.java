@@ -9,6 +9,7 @@ import io.torchscore.spark.ScoreResult;
 import io.torchscore.spark.TorchScorer;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
@@ -41,6 +42,7 @@ public final class ScoreJob {
    */
   public RunReport run() {
     long start = System.nanoTime();
+    checkFileSystems();
     ScoreResult result = new TorchScorer(settings.score()).score(read());
     if (settings.rejectsPath() == null) {
       write(result.scored(), settings.outputFormat(), settings.outputPath());
@@ -73,6 +75,16 @@ public final class ScoreJob {
       writeReport(report, settings.reportPath());
     }
     return report;
+  }
+
+  private void checkFileSystems() {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    FileSystemCheck.check(conf, ConfKeys.MODEL_PATH, settings.score().modelPath());
+    FileSystemCheck.check(conf, ConfKeys.LABELS_PATH, settings.score().labelsPath());
+    FileSystemCheck.check(conf, ConfKeys.INPUT_PATH, settings.inputPath());
+    FileSystemCheck.check(conf, ConfKeys.OUTPUT_PATH, settings.outputPath());
+    FileSystemCheck.check(conf, ConfKeys.REJECTS_PATH, settings.rejectsPath());
+    FileSystemCheck.check(conf, ConfKeys.REPORT_PATH, settings.reportPath());
   }
 
   private Dataset<Row> read() {

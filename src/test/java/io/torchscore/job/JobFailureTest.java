@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.util.VersionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** What the job does when something fails while it runs: exit code, one line, output left. */
@@ -83,5 +86,17 @@ class JobFailureTest {
         .contains("column 'features'")
         .endsWith("fix the input or set spark.torchscore.on.error=skip or null");
     assertThat(out.toString()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"spark.torchscore.model.path", "spark.torchscore.input.path"})
+  void anS3aPathWithoutHadoopAwsExitsTwoSayingWhichJarToAdd(String key) throws IOException {
+    int code = run(properties(input("good.jsonl", 20, -1)), key + "=s3a://bucket/data/m.pt");
+
+    assertThat(code).isEqualTo(ScoreCommand.EXIT_BAD_INPUT);
+    assertThat(errLines()).hasSize(1);
+    assertThat(errLines().get(0))
+        .startsWith("torchscore: Cannot use " + key + "=s3a://bucket/data/m.pt: no Hadoop FileSystem for s3a://")
+        .contains("add org.apache.hadoop:hadoop-aws:" + VersionInfo.getVersion());
   }
 }
