@@ -86,6 +86,8 @@ public final class ScoreCommand implements Callable<Integer> {
       RunReport report = new ScoreJob(spark, JobSettings.fromConf(settings)).run();
       out.println(report.summary());
       return 0;
+    } catch (RunFailedException e) {
+      return failed(err, e.getMessage(), e);
     } catch (TorchScoreException e) {
       LOG.debug("The job's settings, model or input are not usable", e);
       err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(e.getMessage())));

@@ -9,8 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.hadoop.util.VersionInfo;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,5 +101,47 @@ class JobFailureTest {
     assertThat(errLines().get(0))
         .startsWith("torchscore: Cannot use " + key + "=s3a://bucket/data/m.pt: no Hadoop FileSystem for s3a://")
         .contains("add org.apache.hadoop:hadoop-aws:" + VersionInfo.getVersion());
+  }
+
+  /** Returns the output's (id, prediction) pairs, read back with Spark. */
+  private List<String> output(Path folder) {
+    SparkSession spark =
+        SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      return spark.read().parquet(folder.toString()).orderBy("id").collectAsList().stream()
+          .map(row -> row.getAs("id") + "=" + row.getAs("prediction"))
+          .toList();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private List<String> leftovers() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.contains(".torchscore-")).toList();
+    }
+  }
+
+  @Test
+  void anOverwriteThatFailsLeavesThePreviousOutputAndAnAppendAddsToIt() throws IOException {
+    Path good = input("good.jsonl", 20, -1);
+    assertThat(run(properties(good, "spark.torchscore.output.mode=overwrite"))).as(err.toString()).isZero();
+    List<String> first = output(dir.resolve("scored"));
+    assertThat(first).hasSize(20);
+
+    err.getBuffer().setLength(0);
+    int code = run(properties(input("bad.jsonl", 20, 7), "spark.torchscore.output.mode=overwrite"));
+
+    assertThat(code).isEqualTo(ScoreCommand.EXIT_FAILED);
+    assertThat(errLines()).hasSize(1);
+    assertThat(output(dir.resolve("scored"))).isEqualTo(first);
+    assertThat(leftovers()).isEmpty();
+
+    assertThat(run(properties(good, "spark.torchscore.output.mode=append"))).as(err.toString()).isZero();
+    List<String> twice = new ArrayList<>(first);
+    twice.addAll(first);
+    twice.sort(Comparator.comparing((String pair) -> Long.parseLong(pair.substring(0, pair.indexOf('=')))));
+    assertThat(output(dir.resolve("scored"))).isEqualTo(twice);
+    assertThat(leftovers()).isEmpty();
   }
 }
