@@ -96,6 +96,13 @@ public final class ConfKeys {
   // Format of the rejects; default the output format.
   public static final String REJECTS_FORMAT = PREFIX + "rejects.format";
 
+  // The job fails without writing its output when more than this share of the rows are bad.
+  public static final String MAX_BAD_FRACTION = PREFIX + "max.bad.fraction";
+  public static final double MAX_BAD_FRACTION_DEFAULT = 1.0;
+  // The job fails without writing its output when more than this many rows are bad; -1: no limit.
+  public static final String MAX_BAD_ROWS = PREFIX + "max.bad.rows";
+  public static final long MAX_BAD_ROWS_DEFAULT = -1;
+
   // Where the run report is written as JSON; unset writes none.
   public static final String REPORT_PATH = PREFIX + "report.path";
 

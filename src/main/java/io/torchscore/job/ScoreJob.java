@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,24 +23,32 @@ public final class ScoreJob {
   private final SparkSession spark;
   private final JobSettings settings;
 
+  private final BadRowLimits limits;
+
   /**
    * Creates a job.
    *
    * @param spark the session to run in
    * @param settings the job's settings
+   * @throws TorchScoreException when {@code spark.torchscore.max.bad.*} in the session is invalid
    */
   public ScoreJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
     this.settings = settings;
+    SparkConf conf = spark.sparkContext().getConf();
+    this.limits =
+        BadRowLimits.parse(
+            conf.get(ConfKeys.MAX_BAD_FRACTION, null), conf.get(ConfKeys.MAX_BAD_ROWS, null));
   }
 
   /**
    * Runs the job: read, score, write, and write the JSON report when one is asked for. The output
-   * is put in place only when everything was written.
+   * is put in place only when everything was written and the bad rows are within the limits.
    *
    * @return what the run did
    * @throws TorchScoreException when a setting, the model or the input is not usable
-   * @throws RunFailedException when the output could not be put in place
+   * @throws RunFailedException when there were too many bad rows or the output could not be put
+   *     in place
    */
   public RunReport run() {
     long start = System.nanoTime();
@@ -66,6 +75,7 @@ public final class ScoreJob {
           result.unpersist();
         }
       }
+      limits.check(result.metrics());
       output.commit();
       if (rejects != null) {
         rejects.commit();

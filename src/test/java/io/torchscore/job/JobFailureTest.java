@@ -17,6 +17,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -142,6 +144,44 @@ class JobFailureTest {
     twice.addAll(first);
     twice.sort(Comparator.comparing((String pair) -> Long.parseLong(pair.substring(0, pair.indexOf('=')))));
     assertThat(output(dir.resolve("scored"))).isEqualTo(twice);
+    assertThat(leftovers()).isEmpty();
+  }
+
+  static Stream<Arguments> limits() {
+    return Stream.of(
+        Arguments.of(
+            "spark.torchscore.max.bad.fraction=0.05",
+            "2 of 20 rows were bad (10.00%; null_features 1, wrong_shape 1),"
+                + " past spark.torchscore.max.bad.fraction=0.05"),
+        Arguments.of(
+            "spark.torchscore.max.bad.rows=1",
+            "2 of 20 rows were bad (10.00%; null_features 1, wrong_shape 1),"
+                + " past spark.torchscore.max.bad.rows=1"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("limits")
+  void pastABadRowLimitTheJobFailsGivingCountsByReasonAndWritesNothing(String limit, String message)
+      throws IOException {
+    Path input = input("bad.jsonl", 20, 7);
+    List<String> lines = new ArrayList<>(Files.readAllLines(input));
+    lines.set(11, "{\"id\": 11, \"features\": [1.0, 2.0], \"expected\": 0}");
+    Files.write(input, lines);
+
+    int code =
+        run(
+            properties(
+                input,
+                "spark.torchscore.on.error=skip",
+                "spark.torchscore.rejects.path=" + dir.resolve("rejects"),
+                "spark.torchscore.rejects.format=json",
+                limit));
+
+    assertThat(code).isEqualTo(ScoreCommand.EXIT_FAILED);
+    assertThat(errLines()).hasSize(1);
+    assertThat(errLines().get(0)).startsWith("torchscore: Cannot commit the output: ").contains(message);
+    assertThat(dir.resolve("scored")).doesNotExist();
+    assertThat(dir.resolve("rejects")).doesNotExist();
     assertThat(leftovers()).isEmpty();
   }
 }
