@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -38,6 +39,8 @@ import scala.Tuple2;
 public final class ScoreCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoreCommand.class);
+
+  private static final String SPARK_PLUGINS = "spark.plugins";
 
   /** Exit code for a bad or missing setting, model or input: the user can fix it. */
   public static final int EXIT_BAD_INPUT = 2;
@@ -136,6 +139,12 @@ public final class ScoreCommand implements Callable<Integer> {
     if (!sparkConf.contains("spark.app.name")) {
       sparkConf.setAppName("torchscore");
     }
+    String plugins = sparkConf.get(SPARK_PLUGINS, "");
+    if (!Arrays.asList(plugins.split("\\s*,\\s*")).contains(FailFastPlugin.class.getName())) {
+      sparkConf.set(
+          SPARK_PLUGINS,
+          (plugins.isBlank() ? "" : plugins + ",") + FailFastPlugin.class.getName());
+    }
     return SparkSession.builder().config(sparkConf).getOrCreate();
   }
 
@@ -164,13 +173,18 @@ public final class ScoreCommand implements Callable<Integer> {
 
   /**
    * Returns what to say about a failure while the job ran: the message of a task's
-   * {@link TorchScoreException} when Spark wrapped one, else Spark's own first line.
+   * {@link TorchScoreException} when Spark wrapped one or {@link FailFastPlugin} cancelled the job
+   * for one, else Spark's own first line.
    */
   private static String runFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof TorchScoreException) {
         return t.getMessage();
       }
+    }
+    String badRow = FailFastPlugin.firstBadRow();
+    if (badRow != null) {
+      return badRow;
     }
     return "the job failed: " + TorchScoreException.firstLine(failure.getMessage());
   }
