@@ -9,20 +9,21 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.util.VersionInfo;
 
 /**
- * Checks, before any work, that the Hadoop FileSystem of each path's scheme is on the classpath:
- * a missing connector (hadoop-aws for {@code s3a://}) is a setup to fix, not a failure of the run.
+ * Checks, before any work, that the Hadoop FileSystem of each path's scheme is on the classpath
+ * and takes the path: a missing connector (hadoop-aws for {@code s3a://}) or a malformed path is a
+ * setup to fix, not a failure of the run.
  */
 final class FileSystemCheck {
 
   private FileSystemCheck() {}
 
   /**
-   * Fails unless the path's scheme has a FileSystem.
+   * Fails unless the path's scheme has a FileSystem that takes the path.
    *
    * @param conf the Hadoop configuration the job uses
    * @param key the setting that gave the path
    * @param path the path, may be null (not set) or without a scheme (local)
-   * @throws TorchScoreException naming the setting and the jar to add
+   * @throws TorchScoreException naming the setting and the jar to add or what is wrong
    */
   static void check(Configuration conf, String key, String path) {
     String scheme = path == null ? null : new Path(path).toUri().getScheme();
@@ -41,6 +42,21 @@ final class FileSystemCheck {
           scheme,
           TorchScoreException.firstLine(e.getMessage()),
           fix(scheme));
+    }
+    Path qualified = new Path(path);
+    try {
+      qualified.getFileSystem(conf).makeQualified(qualified);
+    } catch (IOException e) {
+      // Reading or writing the path will say what is wrong with a better context.
+      return;
+    } catch (IllegalArgumentException e) {
+      // Hadoop's "Wrong FS": an authority the FileSystem does not take (file://host/...).
+      throw new TorchScoreException(
+          e,
+          "Cannot use %s=%s: %s; check the path",
+          key,
+          Redaction.uri(path),
+          Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
     }
   }
 

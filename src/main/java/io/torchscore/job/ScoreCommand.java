@@ -7,6 +7,7 @@ import io.torchscore.config.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,6 +42,12 @@ public final class ScoreCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ScoreCommand.class);
 
   private static final String SPARK_PLUGINS = "spark.plugins";
+  private static final String REDACTION_REGEX = "spark.redaction.regex";
+  private static final String REDACTION_STRING_REGEX = "spark.redaction.string.regex";
+  // Spark's default spark.redaction.regex, kept when the job adds to it.
+  private static final String SPARK_REDACTION_DEFAULT = "(?i)secret|password|token|access[.]?key";
+  // Credentials in a URI: s3a://KEY:SECRET@bucket/...
+  private static final String URI_USER_INFO = "(?<=://)[^/@\\s]+@";
 
   /** Exit code for a bad or missing setting, model or input: the user can fix it. */
   public static final int EXIT_BAD_INPUT = 2;
@@ -92,7 +99,7 @@ public final class ScoreCommand implements Callable<Integer> {
     } catch (RunFailedException e) {
       return failed(err, e.getMessage(), e);
     } catch (TorchScoreException e) {
-      LOG.debug("The job's settings, model or input are not usable", e);
+      LOG.debug("The job's settings, model or input are not usable: {}", stackTrace(e));
       err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
       return EXIT_BAD_INPUT;
     } catch (Exception e) {
@@ -105,9 +112,16 @@ public final class ScoreCommand implements Callable<Integer> {
 
   /** Prints one line for a failure while the job ran; its stack trace goes to the debug log. */
   private static int failed(PrintWriter err, String message, Exception failure) {
-    LOG.debug("The job failed", failure);
+    LOG.debug("The job failed: {}", stackTrace(failure));
     err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(message)));
     return EXIT_FAILED;
+  }
+
+  /** Returns the failure's stack trace, causes included, without URI credentials. */
+  private static String stackTrace(Throwable failure) {
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    return Redaction.uri(trace.toString());
   }
 
   private Map<String, String> givenConf() {
@@ -139,6 +153,16 @@ public final class ScoreCommand implements Callable<Integer> {
     if (!sparkConf.contains("spark.app.name")) {
       sparkConf.setAppName("torchscore");
     }
+    // Spark hides conf values whose key or value matches spark.redaction.regex (event log, UI,
+    // its logs) and the parts of plan strings that match spark.redaction.string.regex.
+    sparkConf.set(
+        REDACTION_REGEX,
+        "(" + sparkConf.get(REDACTION_REGEX, SPARK_REDACTION_DEFAULT) + ")|" + URI_USER_INFO);
+    sparkConf.set(
+        REDACTION_STRING_REGEX,
+        sparkConf.contains(REDACTION_STRING_REGEX)
+            ? "(" + sparkConf.get(REDACTION_STRING_REGEX) + ")|" + URI_USER_INFO
+            : URI_USER_INFO);
     String plugins = sparkConf.get(SPARK_PLUGINS, "");
     if (!Arrays.asList(plugins.split("\\s*,\\s*")).contains(FailFastPlugin.class.getName())) {
       sparkConf.set(

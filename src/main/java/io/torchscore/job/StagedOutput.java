@@ -90,9 +90,14 @@ final class StagedOutput {
           new Path(target.getParent(), "." + target.getName() + ".torchscore-staging-" + UUID.randomUUID());
       return new StagedOutput(
           key, path, format, mode, fs, target, staging, exists && mode.equals("ignore"));
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
+      // Hadoop says "Wrong FS" with an IllegalArgumentException.
       throw new TorchScoreException(
-          e, "Cannot write output %s: %s; check %s", Redaction.uri(path), e.getMessage(), key);
+          e,
+          "Cannot write output %s: %s; check %s",
+          Redaction.uri(path),
+          Redaction.uri(TorchScoreException.firstLine(e.getMessage())),
+          key);
     }
   }
 
