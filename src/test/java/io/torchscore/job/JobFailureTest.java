@@ -217,4 +217,30 @@ class JobFailureTest {
     assertThat(TaskAttempts.STARTS).isNotEmpty();
     assertThat(TaskAttempts.STARTS.values()).containsOnly(1);
   }
+
+  @Test
+  void onSeparateExecutorJvmsTooABadRowEndsTheJobAfterOneAttempt() throws IOException {
+    // A Spark "distribution" for local-cluster: a RELEASE file and a jars folder; the executors
+    // take their classpath from spark.executor.extraClassPath.
+    Path home = Paths.get(System.getenv("SPARK_HOME"));
+    Files.createDirectories(home.resolve("jars"));
+    if (!Files.exists(home.resolve("RELEASE"))) {
+      Files.createFile(home.resolve("RELEASE"));
+    }
+    TaskAttempts.STARTS.clear();
+
+    int code =
+        run(
+            properties(input("bad.jsonl", 20, 7)),
+            "spark.master=local-cluster[2,1,1024]",
+            "spark.executor.extraClassPath=" + System.getProperty("java.class.path"),
+            "spark.executor.extraJavaOptions=" + System.getProperty("torchscore.test.javaOpens"),
+            "spark.extraListeners=" + TaskAttempts.class.getName());
+
+    assertThat(code).isEqualTo(ScoreCommand.EXIT_FAILED);
+    assertThat(errLines()).hasSize(1);
+    assertThat(errLines().get(0)).startsWith("torchscore: Cannot score row 7 of partition 0: ");
+    assertThat(TaskAttempts.STARTS).isNotEmpty();
+    assertThat(TaskAttempts.STARTS.values()).containsOnly(1);
+  }
 }
