@@ -22,7 +22,6 @@ public final class ScoreJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
-
   private final BadRowLimits limits;
 
   /**
