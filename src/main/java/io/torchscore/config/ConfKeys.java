@@ -168,6 +168,15 @@ public final class ConfKeys {
   public static final Setting<String> REJECTS_FORMAT =
       job("rejects.format", null, "the output format", "format of the rejects");
 
+  // Past either limit the job fails without committing its output.
+  public static final Setting<Double> MAX_BAD_FRACTION =
+      setting("max.bad.fraction", 1.0, "1 (no limit)", ConfKeys::fraction, Scope.JOB,
+          "the job fails without writing its output when more than this share of the rows are bad");
+
+  public static final Setting<Long> MAX_BAD_ROWS =
+      setting("max.bad.rows", -1L, "-1 (no limit)", ConfKeys::badRowLimit, Scope.JOB,
+          "the job fails without writing its output when more than this many rows are bad");
+
   public static final Setting<String> REPORT_PATH =
       job("report.path", null, "none", "write the run summary as JSON here");
 
@@ -297,6 +306,30 @@ public final class ConfKeys {
   static int nonNegativeInt(String key, String value) {
     int parsed = integer(key, value);
     TorchScoreException.check(parsed >= 0, "Invalid %s=%s: expected a whole number >= 0", key, value);
+    return parsed;
+  }
+
+  private static double fraction(String key, String value) {
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      parsed = Double.NaN;
+    }
+    TorchScoreException.check(
+        parsed >= 0 && parsed <= 1, "Invalid %s=%s: expected a number from 0 to 1", key, value);
+    return parsed;
+  }
+
+  private static long badRowLimit(String key, String value) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      parsed = -2;
+    }
+    TorchScoreException.check(
+        parsed >= -1, "Invalid %s=%s: expected a whole number >= 0, or -1 for no limit", key, value);
     return parsed;
   }
 
