@@ -124,4 +124,76 @@ class ScalaNotebooksTest extends SparkTestBase {
     assertThat(shown.get(3).rows().stream().map(row -> row.getLong(0)).toList()).isEqualTo(topTen);
     assertThat(spark.conf().get("spark.torchscore.model.path", null)).isNull();
   }
+
+  @Test
+  void scoreImagesNotebookDisplaysPyTorchsTopFiveLabelsAndTheUnreadableFile() throws IOException {
+    Path folder = Files.createTempDirectory("notebook-images");
+    Files.copy(fixture("images/image_0.png"), folder.resolve("image_0.png"));
+    Files.copy(fixture("images/image_2.png"), folder.resolve("image_2.png"));
+    Files.writeString(folder.resolve("broken.png"), "not an image");
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : Files.readAllLines(fixture("image_classifier.jsonl"))) {
+      JsonNode row = json.readTree(line);
+      expected.put(row.get("name").asText(), row);
+    }
+    DatabricksNotebook notebook = DatabricksNotebook.read(Path.of("notebooks/score_images.scala"));
+
+    // PNG files: Java decodes them as PIL does, so the scores differ from PyTorch's only by resizing.
+    runAll(
+        notebook,
+        String.join(
+            "\n",
+            "val imageFolder = \"" + folder + "\"",
+            "val imageGlob = \"*.png\"",
+            "val modelPath = \"" + fixture("image_classifier.pt") + "\"",
+            "val labelsPath = \"" + fixture("image_labels.txt") + "\"",
+            "val resizeTo = 64",
+            "val cropTo = 56"),
+        Map.of());
+
+    List<Displayed> shown = NotebookRuntime.displayed();
+    assertThat(shown).hasSize(5);
+    assertThat(shown.get(0).rows()).hasSize(3);
+    assertThat(shown.get(1).columns()).containsExactly("path", "top5");
+    for (Row row : shown.get(1).rows()) {
+      String name = fileName(row.getString(0));
+      if (name.equals("broken.png")) {
+        assertThat(row.isNullAt(1)).isTrue();
+        continue;
+      }
+      JsonNode want = expected.get(name);
+      List<Row> top5 = row.getList(1);
+      assertThat(top5).hasSize(5);
+      for (int k = 0; k < 5; k++) {
+        assertThat(top5.get(k).getInt(0)).isEqualTo(want.get("top5_index").get(k).asInt());
+        assertThat(top5.get(k).getString(1)).isEqualTo(want.get("top5_label").get(k).asText());
+        assertThat((double) top5.get(k).getFloat(2))
+            .isCloseTo(want.get("top5_score").get(k).asDouble(), within(1e-3));
+      }
+    }
+    assertThat(shown.get(2).columns()).containsExactly("path", "rank", "label", "score");
+    assertThat(shown.get(2).rows()).hasSize(10);
+    for (Row row : shown.get(2).rows()) {
+      JsonNode want = expected.get(fileName(row.getString(0)));
+      assertThat(row.getString(2)).isEqualTo(want.get("top5_label").get(row.getInt(1) - 1).asText());
+    }
+    assertThat(shown.get(3).rows()).singleElement()
+        .satisfies(row -> {
+          assertThat(fileName(row.getString(0))).isEqualTo("broken.png");
+          assertThat(row.getString(1)).isNotBlank();
+        });
+    String firstLabel = expected.get("image_0.png").get("top5_label").get(0).asText();
+    assertThat(expected.get("image_2.png").get("top5_label").get(0).asText()).isEqualTo(firstLabel);
+    assertThat(shown.get(4).columns()).containsExactly("label", "images", "average_score");
+    assertThat(shown.get(4).rows()).singleElement()
+        .satisfies(row -> {
+          assertThat(row.getString(0)).isEqualTo(firstLabel);
+          assertThat(row.getLong(1)).isEqualTo(2);
+        });
+  }
+
+  private static String fileName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
 }
