@@ -19,22 +19,26 @@ import java.util.stream.Collectors;
  * that name and argument count on the class the previous call returned, and each
  * {@code spark.torchscore.*} key is a declared setting.
  */
-final class JvmCallCheck {
+public final class JvmCallCheck {
 
-  static final String MODULE = "src/main/python/torchscore.py";
+  /** The PySpark module's source. */
+  public static final String MODULE = "src/main/python/torchscore.py";
 
   /** What the script printed, one finding a line, and what this check found wrong with it. */
-  record Report(List<String> lines, List<String> problems) {
+  public record Report(List<String> lines, List<String> problems) {
 
-    List<String> jvmCalls() {
+    /** Returns the JVM call chains found. */
+    public List<String> jvmCalls() {
       return lines.stream().filter(l -> l.startsWith("jvm\t")).toList();
     }
 
-    List<String> settings() {
+    /** Returns the setting keys found. */
+    public List<String> settings() {
       return lines.stream().filter(l -> l.startsWith("setting\t")).map(l -> l.split("\t")[1]).toList();
     }
 
-    List<String> pythonCalls() {
+    /** Returns the calls on the module's classes that were checked. */
+    public List<String> pythonCalls() {
       return lines.stream().filter(l -> l.startsWith("python\t")).toList();
     }
   }
@@ -42,7 +46,7 @@ final class JvmCallCheck {
   private JvmCallCheck() {}
 
   /** Parses the files (calls on the module's classes checked against the module) and checks them. */
-  static Report run(String... files) throws IOException, InterruptedException {
+  public static Report run(String... files) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("python3", "src/test/python/check_jvm_calls.py", "--api", MODULE));
     command.addAll(Arrays.asList(files));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
