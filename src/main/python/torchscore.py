@@ -52,8 +52,6 @@ def _jvm(spark=None):
 
 def _text(value):
     """Returns a setting's text form, as a Spark conf value would give it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return ",".join(_text(item) for item in value)
     return str(value)
