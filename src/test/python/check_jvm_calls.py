@@ -13,7 +13,7 @@ A JVM call is a chain of calls rooted at the gateway (``_jvm(...)``, ``x._jvm``,
 through a dotted class name, or at a name or attribute whose annotation is a Java class name
 (``self._java: "io.torchscore.spark.TorchScorer" = ...``). Settings are the literal keys given to
 ``option(key, value)``, ``options(batch_size=...)``/``builder(...)`` keywords and
-``spark.conf.set(key, value)``.
+``spark.conf.set(key, value)``, on JVM objects and (with --api) on the module's classes.
 
 With ``--api MODULE``, calls on the module's classes (``TorchScorer.builder().modelPath(p)...``)
 are also checked here against its methods' names, arities and return annotations; a mismatch is
@@ -70,6 +70,16 @@ def gateway_class(node):
         names.insert(0, node.attr)
         node = node.value
     return ".".join(names) if names and is_gateway(node) else None
+
+
+def literal(node):
+    """Returns a string constant's value, else None."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def setting_line(key, where):
+    """Returns the line naming a setting key, given with or without the prefix."""
+    return "setting\t%s\t%s" % (key if key.startswith(PREFIX) else PREFIX + key, where)
 
 
 def arity(call):
@@ -142,23 +152,19 @@ class Finder(ast.NodeVisitor):
             return
         calls = ["%s/%s" % (name, "?" if arity(call) is None else arity(call)) for name, call in links]
         self.lines.append("jvm\t%s\t%s\t%s\t%s" % (kind, owner, " ".join(calls), self.where(node)))
+        for name, call in links:
+            key = literal(call.args[0]) if name == "option" and call.args else None
+            if key is not None:
+                self.lines.append(setting_line(key, self.where(call)))
 
     def settings(self, node):
+        """Notes the key of spark.conf.set("spark.torchscore.<key>", value)."""
         func = node.func
-        if not isinstance(func, ast.Attribute):
-            return
-        keys = []
-        if func.attr in ("option", "set") and node.args:
-            first = node.args[0]
-            if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                is_conf = func.attr == "set" and isinstance(func.value, ast.Attribute) and func.value.attr == "conf"
-                if func.attr == "option" or (is_conf and first.value.startswith(PREFIX)):
-                    keys.append(first.value)
-        if func.attr in ("options", "builder"):
-            keys.extend(k.arg.replace("_", ".") for k in node.keywords if k.arg is not None)
-        for key in keys:
-            full = key if key.startswith(PREFIX) else PREFIX + key
-            self.lines.append("setting\t%s\t%s" % (full, self.where(node)))
+        if (isinstance(func, ast.Attribute) and func.attr == "set" and isinstance(func.value, ast.Attribute)
+                and func.value.attr == "conf"):
+            key = literal(node.args[0]) if node.args else None
+            if key is not None and key.startswith(PREFIX):
+                self.lines.append(setting_line(key, self.where(node)))
 
 
 class Api:
@@ -227,6 +233,17 @@ class ApiChecker(ast.NodeVisitor):
         self.checked = []
         self.seen = set()
 
+    def visit_ClassDef(self, node):
+        # Inside the module itself, self is an instance of the class being defined.
+        outer = self.types.get("self")
+        if node.name in self.api.classes:
+            self.types["self"] = ("object", node.name)
+        self.generic_visit(node)
+        if outer is None:
+            self.types.pop("self", None)
+        else:
+            self.types["self"] = outer
+
     def visit_ImportFrom(self, node):
         if node.module == "torchscore":
             for alias in node.names:
@@ -267,7 +284,19 @@ class ApiChecker(ast.NodeVisitor):
             self.errors.append("%s: %s" % (where, error))
             return None
         self.checked.append("python\t%s\t%s\t%s" % (owner, node.func.attr, where))
+        self.settings(node, where)
         return returns
+
+    def settings(self, node, where):
+        """Notes the literal keys of option(key, value) and of options()/builder() keywords."""
+        name = node.func.attr
+        key = literal(node.args[0]) if name == "option" and node.args else None
+        if key is not None:
+            self.checked.append(setting_line(key, where))
+        if name in ("options", "builder"):
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    self.checked.append(setting_line(keyword.arg.replace("_", "."), where))
 
 
 def main():

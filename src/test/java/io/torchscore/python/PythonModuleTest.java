@@ -84,7 +84,9 @@ class PythonModuleTest {
         .anyMatch(p -> p.contains("wrong_calls.py:5: io.torchscore.spark.TorchScorer has no public static method builder taking 1 arguments"))
         .anyMatch(p -> p.contains("wrong_calls.py:6: no class io.torchscore.spark.Scorer"))
         .anyMatch(p -> p.contains("wrong_calls.py:7: io.torchscore.config.ScoreSettings$Builder has no public method scoreAll taking 1 arguments"))
-        .anyMatch(p -> p.contains("spark.torchscore.batch.sise is not a torchscore setting"))
-        .anyMatch(p -> p.contains("wrong_calls.py:9: Builder has no method modelpath"));
+        .anyMatch(p -> p.contains("wrong_calls.py:8: spark.torchscore.batch.sise is not a torchscore setting"))
+        .anyMatch(p -> p.contains("wrong_calls.py:9: Builder has no method modelpath"))
+        .anyMatch(p -> p.contains("wrong_calls.py:11: spark.torchscore.batch.sise is not a torchscore setting"))
+        .noneMatch(p -> p.contains("pathGlobFilter"));
   }
 }
