@@ -25,20 +25,31 @@ Every Java class and method named here is checked against the jar by a test (PyS
 not run there).
 """
 
+# DataFrame(jdf, session) wraps a Java Dataset: PySpark 3.3+ takes a session there, and 4.x
+# still returns its classic DataFrame from this constructor.
 from pyspark.sql import DataFrame
 
 __all__ = ["TorchScorer", "Builder", "ScoreResult", "ScoreMetrics"]
 
-_PREFIX = "spark.torchscore."
+
+def _check_classic(spark):
+    """Fails on a Spark Connect session, which has no JVM to call."""
+    if getattr(spark, "_jsparkSession", None) is None:
+        raise RuntimeError(
+            "Cannot use torchscore: this is a Spark Connect session (Databricks serverless or"
+            " standard access mode), which has no JVM; use classic (dedicated) compute")
+
+
+def _java_frame(df):
+    """Returns the Java Dataset behind a PySpark DataFrame."""
+    _check_classic(df.sparkSession)
+    return df._jdf
 
 
 def _jvm(spark=None):
     """Returns the Py4J view of the driver's JVM, from the given session or the active one."""
     if spark is not None:
-        if getattr(spark, "_jsparkSession", None) is None:
-            raise RuntimeError(
-                "Cannot use torchscore: this is a Spark Connect session (Databricks serverless or"
-                " standard access mode), which has no JVM; use classic (dedicated) compute")
+        _check_classic(spark)
         return spark.sparkContext._jvm
     from pyspark import SparkContext
 
@@ -123,11 +134,11 @@ class TorchScorer:
 
     def transform(self, df) -> "DataFrame":
         """Returns the rows with the prediction columns appended (lazy)."""
-        return DataFrame(self._java.transform(df._jdf), df.sparkSession)
+        return DataFrame(self._java.transform(_java_frame(df)), df.sparkSession)
 
     def score(self, df) -> "ScoreResult":
         """Returns the scored rows, the rejected rows and the counters."""
-        return ScoreResult(self._java.score(df._jdf), df.sparkSession)
+        return ScoreResult(self._java.score(_java_frame(df)), df.sparkSession)
 
     def settings(self) -> "str":
         """Returns a summary of the settings in use."""

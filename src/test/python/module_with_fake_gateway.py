@@ -91,7 +91,9 @@ def main():
     print("frame %r" % result.rejects()._jdf)
     result.metrics().rows()
 
+    connect_df = DataFrame(None, ConnectSession())
     for attempt in (lambda: TorchScorer.fromConf(ConnectSession()),
+                    lambda: scorer.transform(connect_df),
                     lambda: TorchScorer.builder().modelPath("m.pt").build()):
         try:
             attempt()

@@ -9,10 +9,15 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The PySpark module, checked without PySpark (not installable here): parsed, and every JVM class,
- * method and argument count it calls checked against the jar by reflection.
+ * The PySpark module, checked without PySpark (not installable here): parsed, every JVM class,
+ * method and argument count it calls checked against the jar by reflection, and run against a
+ * recording stand-in for Py4J's JVM view.
  */
 class PythonModuleTest {
+
+  private static final String CONNECT_REFUSED =
+      "error Cannot use torchscore: this is a Spark Connect session (Databricks serverless or"
+          + " standard access mode), which has no JVM; use classic (dedicated) compute";
 
   /** What the module called on a recording stand-in for the JVM gateway (module_with_fake_gateway.py). */
   static final List<String> EXPECTED_CALLS =
@@ -33,8 +38,8 @@ class PythonModuleTest {
           "call <score>.rejects()",
           "call <score>.metrics()",
           "call <metrics>.rows()",
-          "error Cannot use torchscore: this is a Spark Connect session (Databricks serverless or"
-              + " standard access mode), which has no JVM; use classic (dedicated) compute",
+          CONNECT_REFUSED,
+          CONNECT_REFUSED,
           "error Cannot build a TorchScorer: no SparkContext is running; start a SparkSession first"
               + " or pass it to build(spark)",
           "call io.torchscore.spark.TorchScorer.builder()",
