@@ -28,6 +28,10 @@ public final class ConfKeys {
       string("model.path", null, "required",
           "TorchScript file (torch.jit.script/trace + save): local path or any Hadoop FS URI");
 
+  public static final Setting<String> MODEL_SHA256 =
+      setting("model.sha256", null, "none", ConfKeys::parseSha256, Scope.SCORING,
+          "the model file's expected SHA-256 (hex): the driver fails when the file has another one");
+
   public static final Setting<List<List<String>>> FEATURES =
       setting("features", null, "required", ConfKeys::parseInputs, Scope.SCORING,
           "the model's inputs in forward() order, ';' between inputs; each an array, vector or"
@@ -86,9 +90,9 @@ public final class ConfKeys {
       setting("threads", 0, "spark.task.cpus", ConfKeys::nonNegativeInt, Scope.SCORING,
           "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");
 
+  // Unset, each executor uses torchscore-cache-<OS user> in its own java.io.tmpdir.
   public static final Setting<String> CACHE_DIR =
-      setting("cache.dir", System.getProperty("java.io.tmpdir") + "/torchscore-cache",
-          "$TMPDIR/torchscore-cache", (key, value) -> value, Scope.SCORING,
+      string("cache.dir", null, "each executor's $TMPDIR/torchscore-cache-<user>",
           "executor-local folder models (and DJL's native library) are copied to");
 
   // Bounds native memory on long-lived clusters that score many (retrained) models.
@@ -294,6 +298,15 @@ public final class ConfKeys {
     int parsed = integer(key, value);
     TorchScoreException.check(parsed >= 0, "Invalid %s=%s: expected a whole number >= 0", key, value);
     return parsed;
+  }
+
+  private static String parseSha256(String key, String value) {
+    TorchScoreException.check(
+        value.matches("[0-9a-fA-F]{64}"),
+        "Invalid %s=%s: expected the file's SHA-256 as 64 hex digits (sha256sum model.pt)",
+        key,
+        value);
+    return value.toLowerCase(Locale.ROOT);
   }
 
   private static int integer(String key, String value) {
