@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -133,8 +134,9 @@ public final class ScoreCommand implements Callable<Integer> {
       return EXIT_BAD_INPUT;
     }
     // A Databricks JAR task or a notebook shares its session: the job must not stop it.
-    boolean shared = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    SparkSession existing = running();
     SparkSession spark = SparkSession.builder().config(sparkConf).getOrCreate();
+    boolean shared = spark == existing;
     try {
       Map<String, String> settings = sparkConf(spark);
       LOG.info("Job settings: {}", torchscoreSettings(settings));
@@ -227,8 +229,25 @@ public final class ScoreCommand implements Callable<Integer> {
     return entries;
   }
 
+  /** Returns the running session this JVM already has (a notebook's, a JAR task's), or null. */
+  private static SparkSession running() {
+    for (scala.Option<SparkSession> session : List.of(SparkSession.getActiveSession(), SparkSession.getDefaultSession())) {
+      if (session.isDefined() && !session.get().sparkContext().isStopped()) {
+        return session.get();
+      }
+    }
+    return null;
+  }
+
+  /** Returns the context's conf overlaid with the session's: a shared session takes --conf there. */
   private static Map<String, String> sparkConf(SparkSession spark) {
-    return entries(spark.sparkContext().getConf().getAll());
+    Map<String, String> entries = entries(spark.sparkContext().getConf().getAll());
+    scala.collection.Iterator<Tuple2<String, String>> session = spark.conf().getAll().iterator();
+    while (session.hasNext()) {
+      Tuple2<String, String> entry = session.next();
+      entries.put(entry._1(), entry._2());
+    }
+    return entries;
   }
 
   private static String torchscoreSettings(Map<String, String> settings) {

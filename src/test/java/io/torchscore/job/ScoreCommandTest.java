@@ -192,6 +192,19 @@ class ScoreCommandTest {
   }
 
   @Test
+  void aSessionTheJobDidNotCreateIsLeftRunning() throws IOException {
+    // As in a Databricks JAR task: the cluster's session exists before the job starts.
+    SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      assertThat(run("--properties-file", properties().toString())).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("Scored 1,000 rows");
+      assertThat(spark.sparkContext().isStopped()).isFalse();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
   void aMissingPropertiesFileIsNamed() {
     assertThat(run("--properties-file", dir.resolve("nope.properties").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("Cannot read --properties-file").contains("nope.properties");
