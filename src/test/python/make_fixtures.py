@@ -121,6 +121,22 @@ class ConvNet(nn.Module):
         return self.fc(torch.relu(self.conv(x)).flatten(1))
 
 
+class QuantConvNet(nn.Module):
+    """[B, 1, 6, 6] -> [B, 3], statically quantized: int8 from QuantStub to DeQuantStub."""
+
+    def __init__(self):
+        super().__init__()
+        self.quant = torch.quantization.QuantStub()
+        self.conv = nn.Conv2d(1, 4, kernel_size=3)
+        self.relu = nn.ReLU()
+        self.fc = nn.Linear(64, 3)
+        self.dequant = torch.quantization.DeQuantStub()
+
+    def forward(self, x):
+        x = self.relu(self.conv(self.quant(x)))
+        return self.dequant(self.fc(torch.flatten(x, 1)))
+
+
 class Flatten(nn.Module):
     """Returns its image input flattened per row: shows exactly what the model received."""
 
@@ -288,6 +304,48 @@ def precision_fixtures(out_dir, rows):
         os.path.join(out_dir, "vector_mlp_half.pt"))
 
 
+def dynamic_int8_fixture(out_dir, rows):
+    """An MLP whose Linear layers run in int8 (quantize_dynamic). Dynamic quantization scales each
+    batch's activations by that batch's own range, so an output depends on its batch-mates: the
+    goldens are each row scored alone (a batch of one); `expected_fp32` is the float model's."""
+    model = VectorMlp().eval()
+    quantized = torch.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+    scripted = torch.jit.script(quantized)
+    scripted.save(os.path.join(out_dir, "int8_dynamic_mlp.pt"))
+    x = torch.randn(rows, 10, dtype=torch.float32)
+    fp32 = predict(model, x)
+    write_rows(
+        os.path.join(out_dir, "int8_dynamic_mlp.jsonl"),
+        [
+            {"id": i, "features": x[i].tolist(), "expected": predict(scripted, x[i:i + 1])[0].tolist(),
+             "expected_fp32": fp32[i].tolist()}
+            for i in range(rows)
+        ],
+    )
+
+
+def static_int8_fixture(out_dir, rows):
+    """A conv net statically quantized (prepare, calibrate, convert, then traced). Its activation
+    scales are fixed at calibration, so outputs do not depend on the batch. Debian's PyTorch is
+    built without FBGEMM, so the x86 backend it has, oneDNN, does the calibration; libtorch
+    repacks the int8 weights for its own engine when it loads the file."""
+    torch.backends.quantized.engine = "onednn"
+    model = QuantConvNet().eval()
+    model.qconfig = torch.quantization.get_default_qconfig("onednn")
+    prepared = torch.quantization.prepare(model)
+    with torch.no_grad():
+        prepared(torch.randn(200, 1, 6, 6))
+    quantized = torch.quantization.convert(prepared)
+    x = torch.randn(rows, 1, 6, 6)
+    traced = torch.jit.trace(quantized, x[:2])
+    traced.save(os.path.join(out_dir, "int8_static_conv.pt"))
+    y = predict(traced, x)
+    write_rows(
+        os.path.join(out_dir, "int8_static_conv.jsonl"),
+        [{"id": i, "pixels": x[i].flatten().tolist(), "expected": y[i].tolist()} for i in range(rows)],
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="src/test/resources/fixtures")
@@ -306,6 +364,8 @@ def main():
     os.makedirs(os.path.dirname(args.demo_model), exist_ok=True)
     export(TutorialMlp(), args.demo_model)
     precision_fixtures(args.out, 200)
+    dynamic_int8_fixture(args.out, 100)
+    static_int8_fixture(args.out, 50)
     print("fixtures written to", args.out, "and", args.demo_model)
 
 
