@@ -346,6 +346,30 @@ def static_int8_fixture(out_dir, rows):
     )
 
 
+def onnx_fixtures(out_dir):
+    """ONNX exports (torch.onnx.export) of the TorchScript fixtures, loaded back from their .pt
+    files so the weights are the same: their goldens are the .pt fixtures' own tables. The batch
+    axis of every input and output is dynamic."""
+    exports = [
+        # name, example inputs, input names, output names
+        ("tutorial_mlp", (torch.zeros(2, 10),), ["x"], ["output"]),
+        ("vector_mlp", (torch.zeros(2, 10),), ["x"], ["output"]),
+        ("columns_model", (torch.zeros(2, 4),), ["x"], ["output"]),
+        ("id_embedding", (torch.zeros(2, 4, dtype=torch.int64),), ["ids"], ["output"]),
+        ("two_inputs", (torch.zeros(2, 3), torch.zeros(2, 2)), ["x", "y"], ["output"]),
+        ("tuple_outputs", (torch.zeros(2, 10),), ["x"], ["scores", "value"]),
+        ("classifier", (torch.zeros(2, 10),), ["x"], ["logits"]),
+        ("conv_net", (torch.zeros(2, 1, 4, 4),), ["x"], ["output"]),
+        ("flatten", (torch.zeros(2, 3, 56, 56),), ["x"], ["output"]),
+    ]
+    for name, example, inputs, outputs in exports:
+        model = torch.jit.load(os.path.join(out_dir, name + ".pt"))
+        torch.onnx.export(
+            model, example, os.path.join(out_dir, name + ".onnx"),
+            input_names=inputs, output_names=outputs, opset_version=13,
+            dynamic_axes={n: {0: "batch"} for n in inputs + outputs})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="src/test/resources/fixtures")
@@ -366,6 +390,7 @@ def main():
     precision_fixtures(args.out, 200)
     dynamic_int8_fixture(args.out, 100)
     static_int8_fixture(args.out, 50)
+    onnx_fixtures(args.out)
     print("fixtures written to", args.out, "and", args.demo_model)
 
 

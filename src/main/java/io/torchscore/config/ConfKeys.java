@@ -26,7 +26,8 @@ public final class ConfKeys {
 
   public static final Setting<String> MODEL_PATH =
       string("model.path", null, "required",
-          "TorchScript file (torch.jit.script/trace + save): local path or any Hadoop FS URI");
+          "TorchScript file (torch.jit.script/trace + save), or an ONNX file with engine=onnxruntime:"
+              + " local path or any Hadoop FS URI");
 
   public static final Setting<List<List<String>>> FEATURES =
       setting("features", null, "required", ConfKeys::parseInputs, Scope.SCORING,
@@ -55,6 +56,11 @@ public final class ConfKeys {
       floats("image.std", "0.229,0.224,0.225", "image inputs: per-channel (RGB) standard deviation");
 
   // ---- where and how the model runs
+
+  public static final Setting<String> ENGINE =
+      choice("engine", "pytorch",
+          "pytorch: a TorchScript file run by libtorch; onnxruntime: an .onnx file run by ONNX Runtime",
+          "pytorch", "onnxruntime");
 
   public static final Setting<String> DEVICE =
       choice("device", "auto",

@@ -37,10 +37,12 @@ public final class ModelFetcher {
    * @param conf the Hadoop configuration to reach it
    * @param threads libtorch intra-op threads executors will use
    * @param cacheDir the local cache folder
+   * @param engine the {@code spark.torchscore.engine} that will load it
    * @return the reference to broadcast
    * @throws TorchScoreException when the file does not exist or cannot be read
    */
-  public static ModelRef locate(String path, Configuration conf, int threads, String cacheDir) {
+  public static ModelRef locate(
+      String path, Configuration conf, int threads, String cacheDir, String engine) {
     org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(path);
     try {
       FileSystem fs = hadoopPath.getFileSystem(conf);
@@ -48,13 +50,13 @@ public final class ModelFetcher {
       TorchScoreException.check(
           fs.exists(qualified) && fs.getFileStatus(qualified).isFile(),
           "Cannot load model: %s does not exist or is not a file; set spark.torchscore.model.path"
-              + " to a TorchScript file (torch.jit.save output)",
+              + " to a TorchScript file (torch.jit.save output) or an ONNX file",
           Redaction.uri(path));
       FileStatus status = fs.getFileStatus(qualified);
       Path local = copyToCache(fs, qualified, Path.of(cacheDir), null);
       String sha256 = local.getFileName().toString().replace(".pt", "");
       return new ModelRef(
-          qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf));
+          qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf), engine);
     } catch (IOException e) {
       throw new TorchScoreException(
           e, "Cannot load model: failed to read %s: %s", Redaction.uri(path), e.getMessage());

@@ -7,12 +7,13 @@ import java.io.Serializable;
  * What executors need to find and load a model: its location, its checksum, the thread budget
  * and the local cache folder. This, never the model's bytes, is what the driver broadcasts.
  *
- * @param uri the fully qualified location of the TorchScript file
+ * @param uri the fully qualified location of the model file
  * @param sha256 the file's SHA-256 as read on the driver, hex
  * @param sizeBytes the file's size
  * @param threads libtorch intra-op threads per executor JVM
  * @param cacheDir the executor-local folder to copy the file to
  * @param hadoopConf the driver's Hadoop configuration, to reach the same file system
+ * @param engine the {@code spark.torchscore.engine} that loads it
  */
 public record ModelRef(
     String uri,
@@ -20,20 +21,21 @@ public record ModelRef(
     long sizeBytes,
     int threads,
     String cacheDir,
-    HadoopConf hadoopConf)
+    HadoopConf hadoopConf,
+    String engine)
     implements Serializable {
 
   /**
-   * Returns the key of this model in the executor cache: the same bytes are loaded once.
+   * Returns the key of this model in the executor cache: the same bytes are loaded once per engine.
    *
-   * @return the checksum-based key
+   * @return the engine and checksum
    */
   public String cacheKey() {
-    return sha256;
+    return engine + "/" + sha256;
   }
 
   @Override
   public String toString() {
-    return "ModelRef{uri=" + Redaction.uri(uri) + ", sha256=" + sha256 + ", bytes=" + sizeBytes + "}";
+    return "ModelRef{uri=" + Redaction.uri(uri) + ", sha256=" + sha256 + ", bytes=" + sizeBytes + ", engine=" + engine + "}";
   }
 }

@@ -12,6 +12,7 @@ import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.DeviceChoice;
 import io.torchscore.model.DeviceProbe;
 import io.torchscore.model.ModelCache;
+import io.torchscore.model.ModelEngine;
 import io.torchscore.model.ModelFetcher;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.InputLayout;
@@ -147,13 +148,14 @@ public final class TorchScorer {
             settings.modelPath(),
             spark.sparkContext().hadoopConfiguration(),
             threads(spark),
-            settings.cacheDir());
+            settings.cacheDir(),
+            settings.engine());
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     DeviceChoice.checkDriver(
         settings.device(),
         spark.sparkContext().isLocal(),
         spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
-        DeviceProbe.get());
+        DeviceProbe.get(ModelEngine.of(settings.engine())));
     OutputLayout outputs;
     // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
     try (ModelCache.Lease lease =

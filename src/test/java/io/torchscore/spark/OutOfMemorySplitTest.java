@@ -63,7 +63,7 @@ class OutOfMemorySplitTest extends SparkTestBase {
 
     try (Model model = Model.newInstance("oom-test", Device.cpu(), "PyTorch")) {
       model.load(fixture("tutorial_mlp.pt"));
-      OutputLayout outputs = OutputLayout.of(sample(model), 2, settings, null);
+      OutputLayout outputs = OutputLayout.of(sample(model), 2, settings, null, false);
       Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
       // Stands in for a GPU with room for 8 rows: larger batches fail as CUDA reports it.
       ScoredRowIterator.Forward device =
