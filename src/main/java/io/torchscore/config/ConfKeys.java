@@ -62,6 +62,11 @@ public final class ConfKeys {
           "pytorch: a TorchScript file run by libtorch; onnxruntime: an .onnx file run by ONNX Runtime",
           "pytorch", "onnxruntime");
 
+  public static final Setting<String> ONNXRUNTIME_PROVIDER =
+      choice("onnxruntime.provider", "cuda",
+          "engine=onnxruntime on a GPU: ONNX Runtime's cuda or tensorrt execution provider",
+          "cuda", "tensorrt");
+
   public static final Setting<String> DEVICE =
       choice("device", "auto",
           "auto: the GPU Spark assigned to the task when CUDA can use it, else the CPU; cpu; gpu:"

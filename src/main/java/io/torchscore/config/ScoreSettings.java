@@ -227,6 +227,11 @@ public final class ScoreSettings implements Serializable {
     return get(ConfKeys.ENGINE);
   }
 
+  /** Returns ONNX Runtime's execution provider on a GPU: cuda or tensorrt. */
+  public String onnxRuntimeProvider() {
+    return get(ConfKeys.ONNXRUNTIME_PROVIDER);
+  }
+
   /** Returns where the model runs: auto, cpu or gpu. */
   public String device() {
     return get(ConfKeys.DEVICE);
@@ -420,6 +425,11 @@ public final class ScoreSettings implements Serializable {
     /** Sets the runtime: pytorch (TorchScript, the default) or onnxruntime (an .onnx file). */
     public B engine(String engine) {
       return set(ConfKeys.ENGINE, engine);
+    }
+
+    /** Sets ONNX Runtime's execution provider on a GPU: cuda (the default) or tensorrt. */
+    public B onnxRuntimeProvider(String provider) {
+      return set(ConfKeys.ONNXRUNTIME_PROVIDER, provider);
     }
 
     /** Sets the precision: auto (the model's own dtype), fp32 or fp16 (a float32 model is cast once). */

@@ -38,11 +38,12 @@ public final class ModelFetcher {
    * @param threads libtorch intra-op threads executors will use
    * @param cacheDir the local cache folder
    * @param engine the {@code spark.torchscore.engine} that will load it
+   * @param gpuProvider ONNX Runtime's execution provider on a GPU
    * @return the reference to broadcast
    * @throws TorchScoreException when the file does not exist or cannot be read
    */
   public static ModelRef locate(
-      String path, Configuration conf, int threads, String cacheDir, String engine) {
+      String path, Configuration conf, int threads, String cacheDir, String engine, String gpuProvider) {
     org.apache.hadoop.fs.Path hadoopPath = new org.apache.hadoop.fs.Path(path);
     try {
       FileSystem fs = hadoopPath.getFileSystem(conf);
@@ -56,7 +57,8 @@ public final class ModelFetcher {
       Path local = copyToCache(fs, qualified, Path.of(cacheDir), null);
       String sha256 = local.getFileName().toString().replace(".pt", "");
       return new ModelRef(
-          qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf), engine);
+          qualified.toString(), sha256, status.getLen(), threads, cacheDir, new HadoopConf(conf), engine,
+          gpuProvider);
     } catch (IOException e) {
       throw new TorchScoreException(
           e, "Cannot load model: failed to read %s: %s", Redaction.uri(path), e.getMessage());

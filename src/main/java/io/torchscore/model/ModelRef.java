@@ -14,6 +14,7 @@ import java.io.Serializable;
  * @param cacheDir the executor-local folder to copy the file to
  * @param hadoopConf the driver's Hadoop configuration, to reach the same file system
  * @param engine the {@code spark.torchscore.engine} that loads it
+ * @param gpuProvider ONNX Runtime's execution provider on a GPU, {@code cuda} or {@code tensorrt}
  */
 public record ModelRef(
     String uri,
@@ -22,16 +23,18 @@ public record ModelRef(
     int threads,
     String cacheDir,
     HadoopConf hadoopConf,
-    String engine)
+    String engine,
+    String gpuProvider)
     implements Serializable {
 
   /**
-   * Returns the key of this model in the executor cache: the same bytes are loaded once per engine.
+   * Returns the key of this model in the executor cache: the same bytes are loaded once per engine
+   * (and GPU provider).
    *
-   * @return the engine and checksum
+   * @return the engine, provider and checksum
    */
   public String cacheKey() {
-    return engine + "/" + sha256;
+    return engine + "/" + gpuProvider + "/" + sha256;
   }
 
   @Override

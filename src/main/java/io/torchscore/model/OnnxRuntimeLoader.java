@@ -10,6 +10,7 @@ import io.torchscore.config.ConfKeys;
 import io.torchscore.config.Redaction;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -32,11 +33,8 @@ final class OnnxRuntimeLoader {
         ConfKeys.PRECISION);
     DjlEnvironment.prepare(ref.threads(), ref.cacheDir());
     Model model = Model.newInstance("torchscore-" + ref.sha256().substring(0, 12), device, "OnnxRuntime");
-    // Spark already runs one task per core: ONNX Runtime's inter-op parallelism would oversubscribe.
-    Map<String, String> options =
-        Map.of("intraOpNumThreads", Integer.toString(ref.threads()), "interOpNumThreads", "1");
     try {
-      model.load(file, null, options);
+      model.load(file, null, sessionOptions(ref, device));
     } catch (IOException | MalformedModelException | EngineException e) {
       model.close();
       throw new TorchScoreException(
@@ -48,5 +46,20 @@ final class OnnxRuntimeLoader {
           ConfKeys.ENGINE);
     }
     return new LoadedModel(model, device, DataType.FLOAT32);
+  }
+
+  /**
+   * Returns DJL's ONNX Runtime model options: the thread budget, and on a GPU the execution
+   * provider (DJL adds CUDA's for a GPU device unless {@code ortDevice} names another).
+   */
+  static Map<String, String> sessionOptions(ModelRef ref, Device device) {
+    Map<String, String> options = new HashMap<>();
+    options.put("intraOpNumThreads", Integer.toString(ref.threads()));
+    // Spark already runs one task per core: ONNX Runtime's inter-op parallelism would oversubscribe.
+    options.put("interOpNumThreads", "1");
+    if (device.isGpu() && "tensorrt".equals(ref.gpuProvider())) {
+      options.put("ortDevice", "TensorRT");
+    }
+    return options;
   }
 }

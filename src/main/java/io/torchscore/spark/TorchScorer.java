@@ -149,7 +149,8 @@ public final class TorchScorer {
             spark.sparkContext().hadoopConfiguration(),
             threads(spark),
             settings.cacheDir(),
-            settings.engine());
+            settings.engine(),
+            settings.onnxRuntimeProvider());
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     DeviceChoice.checkDriver(
         settings.device(),
