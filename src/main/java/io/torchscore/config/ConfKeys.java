@@ -29,6 +29,10 @@ public final class ConfKeys {
           "TorchScript file (torch.jit.script/trace + save), or an ONNX file with engine=onnxruntime:"
               + " local path or any Hadoop FS URI");
 
+  public static final Setting<String> MODEL_SHA256 =
+      setting("model.sha256", null, "none", ConfKeys::parseSha256, Scope.SCORING,
+          "the model file's expected SHA-256 (hex): the driver fails when the file has another one");
+
   public static final Setting<List<List<String>>> FEATURES =
       setting("features", null, "required", ConfKeys::parseInputs, Scope.SCORING,
           "the model's inputs in forward() order, ';' between inputs; each an array, vector or"
@@ -97,9 +101,9 @@ public final class ConfKeys {
       setting("threads", 0, "spark.task.cpus", ConfKeys::nonNegativeInt, Scope.SCORING,
           "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");
 
+  // Unset, each executor uses torchscore-cache-<OS user> in its own java.io.tmpdir.
   public static final Setting<String> CACHE_DIR =
-      setting("cache.dir", System.getProperty("java.io.tmpdir") + "/torchscore-cache",
-          "$TMPDIR/torchscore-cache", (key, value) -> value, Scope.SCORING,
+      string("cache.dir", null, "each executor's $TMPDIR/torchscore-cache-<user>",
           "executor-local folder models (and DJL's native library) are copied to");
 
   // Bounds native memory on long-lived clusters that score many (retrained) models.
@@ -174,6 +178,15 @@ public final class ConfKeys {
 
   public static final Setting<String> REJECTS_FORMAT =
       job("rejects.format", null, "the output format", "format of the rejects");
+
+  // Past either limit the job fails without committing its output.
+  public static final Setting<Double> MAX_BAD_FRACTION =
+      setting("max.bad.fraction", 1.0, "1 (no limit)", ConfKeys::fraction, Scope.JOB,
+          "the job fails without writing its output when more than this share of the rows are bad");
+
+  public static final Setting<Long> MAX_BAD_ROWS =
+      setting("max.bad.rows", -1L, "-1 (no limit)", ConfKeys::badRowLimit, Scope.JOB,
+          "the job fails without writing its output when more than this many rows are bad");
 
   public static final Setting<String> REPORT_PATH =
       job("report.path", null, "none", "write the run summary as JSON here");
@@ -305,6 +318,39 @@ public final class ConfKeys {
     int parsed = integer(key, value);
     TorchScoreException.check(parsed >= 0, "Invalid %s=%s: expected a whole number >= 0", key, value);
     return parsed;
+  }
+
+  private static double fraction(String key, String value) {
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      parsed = Double.NaN;
+    }
+    TorchScoreException.check(
+        parsed >= 0 && parsed <= 1, "Invalid %s=%s: expected a number from 0 to 1", key, value);
+    return parsed;
+  }
+
+  private static long badRowLimit(String key, String value) {
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      parsed = -2;
+    }
+    TorchScoreException.check(
+        parsed >= -1, "Invalid %s=%s: expected a whole number >= 0, or -1 for no limit", key, value);
+    return parsed;
+  }
+
+  private static String parseSha256(String key, String value) {
+    TorchScoreException.check(
+        value.matches("[0-9a-fA-F]{64}"),
+        "Invalid %s=%s: expected the file's SHA-256 as 64 hex digits (sha256sum model.pt)",
+        key,
+        value);
+    return value.toLowerCase(Locale.ROOT);
   }
 
   private static int integer(String key, String value) {

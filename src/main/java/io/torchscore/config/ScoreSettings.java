@@ -131,6 +131,11 @@ public final class ScoreSettings implements Serializable {
     return get(ConfKeys.MODEL_PATH);
   }
 
+  /** Returns the model file's pinned SHA-256 (lower-case hex), or null when not pinned. */
+  public String modelSha256() {
+    return get(ConfKeys.MODEL_SHA256);
+  }
+
   /** Returns the model's inputs in order, each the columns that make it. */
   public List<List<String>> inputs() {
     return get(ConfKeys.FEATURES);
@@ -211,7 +216,7 @@ public final class ScoreSettings implements Serializable {
     return get(ConfKeys.THREADS);
   }
 
-  /** Returns the executor-local folder models are copied to. */
+  /** Returns the executor-local folder models are copied to, or null for each executor's own. */
   public String cacheDir() {
     return get(ConfKeys.CACHE_DIR);
   }
@@ -322,6 +327,11 @@ public final class ScoreSettings implements Serializable {
       return set(ConfKeys.MODEL_PATH, path);
     }
 
+    /** Pins the model file's SHA-256 (hex): the driver fails when the file has another one. */
+    public B modelSha256(String sha256) {
+      return set(ConfKeys.MODEL_SHA256, sha256 == null ? null : ConfKeys.MODEL_SHA256.parse(sha256));
+    }
+
     /** Sets one array, vector or binary-image column as the model's only input. */
     public B featuresCol(String column) {
       return set(ConfKeys.FEATURES, List.of(List.of(column)));
@@ -412,7 +422,7 @@ public final class ScoreSettings implements Serializable {
       return set(ConfKeys.THREADS, count);
     }
 
-    /** Sets the executor-local folder models are copied to. */
+    /** Sets the executor-local folder models are copied to (default: each executor's own). */
     public B cacheDir(String dir) {
       return set(ConfKeys.CACHE_DIR, dir);
     }

@@ -7,8 +7,10 @@ import io.torchscore.config.Redaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -38,6 +40,14 @@ import scala.Tuple2;
 public final class ScoreCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScoreCommand.class);
+
+  private static final String SPARK_PLUGINS = "spark.plugins";
+  private static final String REDACTION_REGEX = "spark.redaction.regex";
+  private static final String REDACTION_STRING_REGEX = "spark.redaction.string.regex";
+  // Spark's default spark.redaction.regex, kept when the job adds to it.
+  private static final String SPARK_REDACTION_DEFAULT = "(?i)secret|password|token|access[.]?key";
+  // Credentials in a URI: s3a://KEY:SECRET@bucket/...
+  private static final String URI_USER_INFO = "(?<=://)[^/@\\s]+@";
 
   /** Exit code for a bad or missing setting, model or input: the user can fix it. */
   public static final int EXIT_BAD_INPUT = 2;
@@ -86,15 +96,32 @@ public final class ScoreCommand implements Callable<Integer> {
       RunReport report = new ScoreJob(spark, JobSettings.fromConf(settings)).run();
       out.println(report.summary());
       return 0;
+    } catch (RunFailedException e) {
+      return failed(err, e.getMessage(), e);
     } catch (TorchScoreException e) {
-      err.println("torchscore: " + e.getMessage());
+      LOG.debug("The job's settings, model or input are not usable: {}", stackTrace(e));
+      err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
       return EXIT_BAD_INPUT;
-    } catch (RuntimeException e) {
-      err.println("torchscore: the job failed: " + rootMessage(e));
-      return EXIT_FAILED;
+    } catch (Exception e) {
+      // Spark's SparkException is checked in Java's eyes, yet thrown by its actions.
+      return failed(err, runFailure(e), e);
     } finally {
       spark.stop();
     }
+  }
+
+  /** Prints one line for a failure while the job ran; its stack trace goes to the debug log. */
+  private static int failed(PrintWriter err, String message, Exception failure) {
+    LOG.debug("The job failed: {}", stackTrace(failure));
+    err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(message)));
+    return EXIT_FAILED;
+  }
+
+  /** Returns the failure's stack trace, causes included, without URI credentials. */
+  private static String stackTrace(Throwable failure) {
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    return Redaction.uri(trace.toString());
   }
 
   private Map<String, String> givenConf() {
@@ -126,6 +153,22 @@ public final class ScoreCommand implements Callable<Integer> {
     if (!sparkConf.contains("spark.app.name")) {
       sparkConf.setAppName("torchscore");
     }
+    // Spark hides conf values whose key or value matches spark.redaction.regex (event log, UI,
+    // its logs) and the parts of plan strings that match spark.redaction.string.regex.
+    sparkConf.set(
+        REDACTION_REGEX,
+        "(" + sparkConf.get(REDACTION_REGEX, SPARK_REDACTION_DEFAULT) + ")|" + URI_USER_INFO);
+    sparkConf.set(
+        REDACTION_STRING_REGEX,
+        sparkConf.contains(REDACTION_STRING_REGEX)
+            ? "(" + sparkConf.get(REDACTION_STRING_REGEX) + ")|" + URI_USER_INFO
+            : URI_USER_INFO);
+    String plugins = sparkConf.get(SPARK_PLUGINS, "");
+    if (!Arrays.asList(plugins.split("\\s*,\\s*")).contains(FailFastPlugin.class.getName())) {
+      sparkConf.set(
+          SPARK_PLUGINS,
+          (plugins.isBlank() ? "" : plugins + ",") + FailFastPlugin.class.getName());
+    }
     return SparkSession.builder().config(sparkConf).getOrCreate();
   }
 
@@ -152,13 +195,21 @@ public final class ScoreCommand implements Callable<Integer> {
     return line.toString();
   }
 
-  /** Returns the message of a task's {@link TorchScoreException} when Spark wrapped one. */
-  private static String rootMessage(Throwable failure) {
+  /**
+   * Returns what to say about a failure while the job ran: the message of a task's
+   * {@link TorchScoreException} when Spark wrapped one or {@link FailFastPlugin} cancelled the job
+   * for one, else Spark's own first line.
+   */
+  private static String runFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof TorchScoreException) {
         return t.getMessage();
       }
     }
-    return TorchScoreException.firstLine(failure.getMessage());
+    String badRow = FailFastPlugin.firstBadRow();
+    if (badRow != null) {
+      return badRow;
+    }
+    return "the job failed: " + TorchScoreException.firstLine(failure.getMessage());
   }
 }

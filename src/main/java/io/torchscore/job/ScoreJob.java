@@ -9,9 +9,10 @@ import io.torchscore.spark.ScoreResult;
 import io.torchscore.spark.TorchScorer;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,58 +22,101 @@ public final class ScoreJob {
 
   private final SparkSession spark;
   private final JobSettings settings;
+  private final BadRowLimits limits;
 
   /**
    * Creates a job.
    *
    * @param spark the session to run in
    * @param settings the job's settings
+   * @throws TorchScoreException when {@code spark.torchscore.max.bad.*} in the session is invalid
    */
   public ScoreJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
     this.settings = settings;
+    SparkConf conf = spark.sparkContext().getConf();
+    this.limits =
+        BadRowLimits.parse(
+            conf.get(ConfKeys.MAX_BAD_FRACTION.key(), null), conf.get(ConfKeys.MAX_BAD_ROWS.key(), null));
   }
 
   /**
-   * Runs the job: read, score, write, and write the JSON report when one is asked for.
+   * Runs the job: read, score, write, and write the JSON report when one is asked for. The output
+   * is put in place only when everything was written and the bad rows are within the limits.
    *
    * @return what the run did
    * @throws TorchScoreException when a setting, the model or the input is not usable
+   * @throws RunFailedException when there were too many bad rows or the output could not be put
+   *     in place
    */
   public RunReport run() {
     long start = System.nanoTime();
-    ScoreResult result = new TorchScorer(settings.score()).score(read());
-    if (settings.rejectsPath() == null) {
-      write(result.scored(), settings.outputFormat(), settings.outputPath());
-    } else {
-      // One scoring pass feeds both writes.
-      result.persist();
-      try {
-        write(result.scored(), settings.outputFormat(), settings.outputPath());
-        write(result.rejects(), settings.rejectsFormat(), settings.rejectsPath());
-      } finally {
-        result.unpersist();
+    checkFileSystems();
+    StagedOutput output =
+        StagedOutput.plan(
+            spark, ConfKeys.OUTPUT_PATH, settings.outputPath(), settings.outputFormat(), settings.outputMode());
+    StagedOutput rejects =
+        settings.rejectsPath() == null
+            ? null
+            : StagedOutput.plan(
+                spark, ConfKeys.REJECTS_PATH, settings.rejectsPath(), settings.rejectsFormat(), settings.outputMode());
+    try {
+      ScoreResult result = new TorchScorer(settings.score()).score(read());
+      if (rejects == null) {
+        output.write(result.scored());
+      } else {
+        // One scoring pass feeds both writes.
+        result.persist();
+        try {
+          output.write(result.scored());
+          rejects.write(result.rejects());
+        } finally {
+          result.unpersist();
+        }
+      }
+      limits.check(result.metrics());
+      output.commit();
+      if (rejects != null) {
+        rejects.commit();
+      }
+      RunReport report = report(result, start);
+      if (settings.reportPath() != null) {
+        writeReport(report, settings.reportPath());
+      }
+      return report;
+    } finally {
+      output.discard();
+      if (rejects != null) {
+        rejects.discard();
       }
     }
-    RunReport report =
-        new RunReport(
-            Redaction.uri(settings.score().modelPath()),
-            Redaction.uri(settings.inputPath()),
-            Redaction.uri(settings.outputPath()),
-            settings.outputFormat(),
-            Redaction.uri(settings.rejectsPath()),
-            result.metrics().rows(),
-            result.metrics().nulled(),
-            result.metrics().skipped(),
-            result.metrics().badRowsByReason(),
-            result.metrics().batches(),
-            result.metrics().modelLoads(),
-            result.batchRows(),
-            (System.nanoTime() - start) / 1e9);
-    if (settings.reportPath() != null) {
-      writeReport(report, settings.reportPath());
-    }
-    return report;
+  }
+
+  private RunReport report(ScoreResult result, long start) {
+    return new RunReport(
+        Redaction.uri(settings.score().modelPath()),
+        Redaction.uri(settings.inputPath()),
+        Redaction.uri(settings.outputPath()),
+        settings.outputFormat(),
+        Redaction.uri(settings.rejectsPath()),
+        result.metrics().rows(),
+        result.metrics().nulled(),
+        result.metrics().skipped(),
+        result.metrics().badRowsByReason(),
+        result.metrics().batches(),
+        result.metrics().modelLoads(),
+        result.batchRows(),
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  private void checkFileSystems() {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    FileSystemCheck.check(conf, ConfKeys.MODEL_PATH, settings.score().modelPath());
+    FileSystemCheck.check(conf, ConfKeys.LABELS_PATH, settings.score().labelsPath());
+    FileSystemCheck.check(conf, ConfKeys.INPUT_PATH, settings.inputPath());
+    FileSystemCheck.check(conf, ConfKeys.OUTPUT_PATH, settings.outputPath());
+    FileSystemCheck.check(conf, ConfKeys.REJECTS_PATH, settings.rejectsPath());
+    FileSystemCheck.check(conf, ConfKeys.REPORT_PATH, settings.reportPath());
   }
 
   private Dataset<Row> read() {
@@ -92,24 +136,6 @@ public final class ScoreJob {
           TorchScoreException.firstLine(e.getMessage()),
           ConfKeys.INPUT_PATH,
           ConfKeys.INPUT_FORMAT);
-    }
-  }
-
-  private void write(Dataset<Row> rows, String format, String path) {
-    try {
-      rows.write().format(format).mode(settings.outputMode()).save(path);
-    } catch (Exception e) {
-      if (!(e instanceof AnalysisException)) {
-        throw e;
-      }
-      throw new TorchScoreException(
-          e,
-          "Cannot write output %s as %s: %s; check %s and %s",
-          Redaction.uri(path),
-          format,
-          TorchScoreException.firstLine(e.getMessage()),
-          ConfKeys.OUTPUT_PATH,
-          ConfKeys.OUTPUT_MODE);
     }
   }
 

@@ -5,7 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up DJL before its engine starts: offline (no native download, no telemetry probe), caches
+ * Sets up DJL and starts its engine: offline (no native download, no telemetry probe), caches
  * under a local folder, and libtorch thread counts that suit concurrent Spark tasks.
  *
  * <p>DJL reads these system properties once per JVM, when the PyTorch engine first starts; a
@@ -20,15 +20,21 @@ public final class DjlEnvironment {
   private DjlEnvironment() {}
 
   /**
-   * Prepares this JVM for DJL; only the first call has an effect.
+   * Prepares this JVM for DJL (only the first call sets it up) and starts DJL's PyTorch engine;
+   * call it before any other use of DJL.
    *
    * @param intraOpThreads libtorch intra-op threads for this JVM
    * @param cacheDir a writable local folder for DJL's own caches
+   * @throws io.torchscore.TorchScoreException when no usable libtorch is found, naming what to add
    */
   public static synchronized void prepare(int intraOpThreads, String cacheDir) {
-    if (prepared) {
-      return;
+    if (!prepared) {
+      setUp(intraOpThreads, cacheDir);
     }
+    EngineStarter.start();
+  }
+
+  private static void setUp(int intraOpThreads, String cacheDir) {
     setIfAbsent("OPT_OUT_TRACKING", "true");
     setIfAbsent("ai.djl.offline", "true");
     String djlCache = Path.of(cacheDir, "djl").toString();

@@ -3,73 +3,81 @@ package io.torchscore.spark;
 import io.torchscore.tensor.ErrorReason;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.AccumulatorV2;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
  * Counters that executors add to while scoring: rows scored, nulled and skipped, bad rows per
  * reason, forward calls (batches) and model loads. Read them after the action that ran the
- * scoring; a retried or recomputed task counts again.
+ * scoring.
+ *
+ * <p>Each partition counts once, however often Spark computes it: a failed or killed attempt
+ * counts nothing, and when a partition is computed again (a retried stage, a speculative copy, a
+ * cached partition lost with its executor, a second action over an unpersisted result) the
+ * driver keeps the attempt that saw the most rows, so a partial pass (a {@code limit}) does not
+ * hide a complete one. Model loads count those made on the driver and by the attempts kept.
  */
 public final class ScoreMetrics implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  private final LongAccumulator rows;
-  private final LongAccumulator nulled;
-  private final LongAccumulator skipped;
-  private final LongAccumulator batches;
-  private final LongAccumulator modelLoads;
-  private final EnumMap<ErrorReason, LongAccumulator> reasons;
-  private final LongAccumulator gpuWaitNanos;
-  private final LongAccumulator outOfMemorySplits;
-  private final CollectionAccumulator<Long> fittedAfterOutOfMemory;
-  private final CollectionAccumulator<String> devices;
+  private static final int ROWS = 0;
+  private static final int NULLED = 1;
+  private static final int SKIPPED = 2;
+  private static final int BATCHES = 3;
+  private static final int MODEL_LOADS = 4;
+  private static final int REASONS = 5;
+  private static final ErrorReason[] REASON_VALUES = ErrorReason.values();
 
-  private ScoreMetrics(SparkContext sc) {
-    this.rows = counter(sc, "rows");
-    this.nulled = counter(sc, "nulled");
-    this.skipped = counter(sc, "skipped");
-    this.batches = counter(sc, "batches");
-    this.modelLoads = counter(sc, "modelLoads");
-    this.reasons = new EnumMap<>(ErrorReason.class);
-    for (ErrorReason reason : ErrorReason.values()) {
-      reasons.put(reason, counter(sc, "errors." + reason.code()));
-    }
-    this.gpuWaitNanos = counter(sc, "gpuWaitNanos");
-    this.outOfMemorySplits = counter(sc, "outOfMemorySplits");
-    this.fittedAfterOutOfMemory = sc.collectionAccumulator("torchscore.fittedAfterOutOfMemory");
-    this.devices = sc.collectionAccumulator("torchscore.devices");
-  }
+  private final PartitionCounts counts;
+  // Diagnostics of the device, per task attempt (a retried task adds again).
+  private final LongAccumulator gpuWaitNanos = new LongAccumulator();
+  private final LongAccumulator outOfMemorySplits = new LongAccumulator();
+  private final CollectionAccumulator<Long> fittedAfterOutOfMemory = new CollectionAccumulator<>();
+  private final CollectionAccumulator<String> devices = new CollectionAccumulator<>();
 
-  private static LongAccumulator counter(SparkContext sc, String name) {
-    return sc.longAccumulator("torchscore." + name);
+  private ScoreMetrics() {
+    this.counts = new PartitionCounts(REASONS + REASON_VALUES.length);
   }
 
   static ScoreMetrics register(SparkContext sc) {
-    return new ScoreMetrics(sc);
+    ScoreMetrics metrics = new ScoreMetrics();
+    // Unnamed: a named accumulator would write its whole value to the event log at each task end.
+    sc.register(metrics.counts);
+    sc.register(metrics.gpuWaitNanos, "torchscore.gpuWaitNanos");
+    sc.register(metrics.outOfMemorySplits, "torchscore.outOfMemorySplits");
+    sc.register(metrics.fittedAfterOutOfMemory);
+    sc.register(metrics.devices);
+    return metrics;
+  }
+
+  /** Returns counters that no Spark job collects: for scoring below Spark's scheduler. */
+  static ScoreMetrics unregistered() {
+    return new ScoreMetrics();
   }
 
   void forward() {
-    batches.add(1);
+    counts.increment(BATCHES, 1);
   }
 
   void scored(int count) {
-    rows.add(count);
+    counts.increment(ROWS, count);
   }
 
   void badRow(ErrorReason reason, boolean kept) {
-    reasons.get(reason).add(1);
-    (kept ? nulled : skipped).add(1);
+    counts.increment(REASONS + reason.ordinal(), 1);
+    counts.increment(kept ? NULLED : SKIPPED, 1);
   }
 
   void modelLoaded() {
-    modelLoads.add(1);
+    counts.increment(MODEL_LOADS, 1);
   }
 
   void gpuWait(long nanos) {
@@ -93,7 +101,7 @@ public final class ScoreMetrics implements Serializable {
   /**
    * Returns the time tasks waited for a GPU slot ({@code spark.torchscore.gpu.concurrency}).
    *
-   * @return milliseconds, summed over tasks
+   * @return milliseconds, summed over task attempts
    */
   public long gpuWaitMillis() {
     return gpuWaitNanos.value() / 1_000_000;
@@ -102,7 +110,7 @@ public final class ScoreMetrics implements Serializable {
   /**
    * Returns how many batches were split because the device ran out of memory.
    *
-   * @return the count
+   * @return the count, over task attempts
    */
   public long outOfMemorySplits() {
     return outOfMemorySplits.value();
@@ -119,8 +127,8 @@ public final class ScoreMetrics implements Serializable {
   }
 
   /**
-   * Returns the device each task scored on, one entry per task: e.g.
-   * {@code executor 1, partition 3: gpu(1) (spark address 1)}.
+   * Returns the device each task attempt scored on, e.g.
+   * {@code executor 1, partition 3: gpu(1) (spark address 1 -> cuda 1)}.
    *
    * @return the entries, in no particular order
    */
@@ -134,7 +142,7 @@ public final class ScoreMetrics implements Serializable {
    * @return the count
    */
   public long rows() {
-    return rows.value();
+    return counts.total(ROWS);
   }
 
   /**
@@ -143,7 +151,7 @@ public final class ScoreMetrics implements Serializable {
    * @return the count
    */
   public long nulled() {
-    return nulled.value();
+    return counts.total(NULLED);
   }
 
   /**
@@ -152,7 +160,7 @@ public final class ScoreMetrics implements Serializable {
    * @return the count
    */
   public long skipped() {
-    return skipped.value();
+    return counts.total(SKIPPED);
   }
 
   /**
@@ -161,9 +169,11 @@ public final class ScoreMetrics implements Serializable {
    * @return reason code to count
    */
   public Map<String, Long> badRowsByReason() {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    reasons.forEach((reason, counter) -> counts.put(reason.code(), counter.value()));
-    return counts;
+    Map<String, Long> byReason = new LinkedHashMap<>();
+    for (ErrorReason reason : REASON_VALUES) {
+      byReason.put(reason.code(), counts.total(REASONS + reason.ordinal()));
+    }
+    return byReason;
   }
 
   /**
@@ -172,7 +182,7 @@ public final class ScoreMetrics implements Serializable {
    * @return the count
    */
   public long batches() {
-    return batches.value();
+    return counts.total(BATCHES);
   }
 
   /**
@@ -182,6 +192,92 @@ public final class ScoreMetrics implements Serializable {
    * @return the count
    */
   public long modelLoads() {
-    return modelLoads.value();
+    return counts.total(MODEL_LOADS);
+  }
+
+  /**
+   * Counters per partition: a task adds to its partition's, and the driver merges each task's
+   * partitions keeping, per partition, the one that saw the most rows. The driver's own adds
+   * (outside tasks) are summed apart.
+   */
+  static final class PartitionCounts extends AccumulatorV2<long[], Map<Integer, long[]>> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final int DRIVER = -1;
+
+    private final int width;
+    private final HashMap<Integer, long[]> partitions = new HashMap<>();
+
+    PartitionCounts(int width) {
+      this.width = width;
+    }
+
+    synchronized void increment(int field, long amount) {
+      TaskContext task = TaskContext.get();
+      partitions.computeIfAbsent(task == null ? DRIVER : task.partitionId(), p -> new long[width])[
+          field] += amount;
+    }
+
+    synchronized long total(int field) {
+      long sum = 0;
+      for (long[] values : partitions.values()) {
+        sum += values[field];
+      }
+      return sum;
+    }
+
+    private static long rowsSeen(long[] values) {
+      return values[ROWS] + values[NULLED] + values[SKIPPED];
+    }
+
+    @Override
+    public synchronized boolean isZero() {
+      return partitions.isEmpty();
+    }
+
+    @Override
+    public synchronized PartitionCounts copy() {
+      PartitionCounts copy = new PartitionCounts(width);
+      partitions.forEach((partition, values) -> copy.partitions.put(partition, values.clone()));
+      return copy;
+    }
+
+    @Override
+    public synchronized void reset() {
+      partitions.clear();
+    }
+
+    @Override
+    public synchronized void add(long[] values) {
+      for (int field = 0; field < width; field++) {
+        increment(field, values[field]);
+      }
+    }
+
+    @Override
+    public void merge(AccumulatorV2<long[], Map<Integer, long[]>> other) {
+      Map<Integer, long[]> theirs = other.value();
+      synchronized (this) {
+        theirs.forEach(
+            (partition, values) -> {
+              long[] kept = partitions.get(partition);
+              if (partition == DRIVER && kept != null) {
+                for (int field = 0; field < width; field++) {
+                  kept[field] += values[field];
+                }
+              } else if (kept == null || rowsSeen(values) > rowsSeen(kept)) {
+                partitions.put(partition, values.clone());
+              }
+            });
+      }
+    }
+
+    @Override
+    public synchronized Map<Integer, long[]> value() {
+      Map<Integer, long[]> copy = new HashMap<>();
+      partitions.forEach((partition, values) -> copy.put(partition, values.clone()));
+      return copy;
+    }
   }
 }

@@ -90,6 +90,8 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     ModelCache.Lease lease =
         ModelCache.lease(ref, choice.device(), placement.precision(), placement.cacheModels(), metrics::modelLoaded);
     LoadedModel loaded = lease.model();
+    // A GPU runs a batch while the task encodes the next into pinned memory; a CPU has nothing to overlap.
+    boolean gpu = choice.device().isGpu();
     Predictor<NDList, NDList> predictor = loaded.model().newPredictor(new NoopTranslator());
     ScoredRowIterator scored =
         new ScoredRowIterator(
@@ -99,12 +101,16 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
                 loaded.model().getNDManager(),
                 loaded.floatType(),
                 GpuGate.of(choice.device(), placement.gpuConcurrency()),
+                gpu,
                 () -> {
                   try (lease) {
                     predictor.close();
                   }
                 }),
-            new BatchEncoder(plan.inputs(), plan.batchSize(), plan.rejectNaN()),
+            () -> {
+              BatchEncoder encoder = new BatchEncoder(plan.inputs(), plan.batchSize(), plan.rejectNaN());
+              return gpu ? encoder.pinned() : encoder;
+            },
             plan.outputs(),
             plan.batchSize(),
             plan.onError(),

@@ -1,11 +1,13 @@
 package io.torchscore.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.torchscore.config.ScoreSettings.OnError;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -61,7 +63,7 @@ public final class ScoreResult {
 
   /**
    * Returns the rows {@code on.error=skip} left out: their input columns and the error column
-   * saying why. Empty for the other policies.
+   * saying why. Empty, with the same columns, for the other policies.
    *
    * @return the rejected rows (lazy)
    */
@@ -70,10 +72,12 @@ public final class ScoreResult {
     for (int i = 0; i < inputColumns.length; i++) {
       columns[i] = col(inputColumns[i]);
     }
-    columns[inputColumns.length] = col(errorColumn);
     if (onError != OnError.SKIP) {
+      // Under on.error=fail the scored rows have no error column.
+      columns[inputColumns.length] = lit(null).cast(DataTypes.StringType).as(errorColumn);
       return all.limit(0).select(columns);
     }
+    columns[inputColumns.length] = col(errorColumn);
     return all.filter(col(errorColumn).isNotNull()).select(columns);
   }
 

@@ -2,6 +2,7 @@ package io.torchscore.spark;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
@@ -14,10 +15,10 @@ import io.torchscore.tensor.RowError;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -26,13 +27,18 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <p>A bad row is handled by the error policy without costing the good rows of its batch: it is
  * left out of the tensor; when the model fails on a batch, the batch is split until the failing
- * rows are isolated. Each batch's native memory lives in its own manager, closed before the next
- * batch; the predictor is closed when the partition ends or on {@link #close()}.
+ * rows are isolated; when the device runs out of memory, the batch is split until it fits. Each
+ * batch's native memory lives in its own manager, closed once its predictions are read; the
+ * predictor is closed when the partition ends or on {@link #close()}.
+ *
+ * <p>With prefetch (on a GPU), two batches alternate: while the device runs batch n, the task
+ * reads and encodes batch n+1 (the DataLoader-workers idea, within one task). On a CPU the
+ * forward itself holds the thread, so there is nothing to overlap.
  */
 final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
   /** Where the partition is and how its rows are named in messages. */
-  record RowNaming(int partition, int keyIndex, String keyColumn, DataType keyType) {}
+  record RowNaming(int partition, int keyIndex, String keyColumn, org.apache.spark.sql.types.DataType keyType) {}
 
   /** One forward call of the model. */
   @FunctionalInterface
@@ -42,35 +48,38 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
   /**
    * The model a partition runs: its forward, the manager of its device (batch tensors are made
-   * there), its float type, the gate of its GPU, and what to close when the partition ends.
+   * there), its float type, the gate of its GPU, whether to prefetch, and what to close when the
+   * partition ends.
    */
   record Runner(
-      Forward forward, NDManager manager, ai.djl.ndarray.types.DataType floatType, GpuGate gate, AutoCloseable resources) {}
+      Forward forward,
+      NDManager manager,
+      DataType floatType,
+      GpuGate gate,
+      boolean prefetch,
+      AutoCloseable resources) {}
 
   private final Iterator<InternalRow> input;
   private final Runner runner;
-  private final BatchEncoder encoder;
   private final OutputLayout outputs;
   private final OnError onError;
   private final RowNaming naming;
   private final ScoreMetrics metrics;
-  private final InternalRow[] rows;
-  private final RowError[] rowErrors;
-  private final int[] slots;
-  private final Object[][] predictions;
-  private final RowError[] slotErrors;
   private final int predictionColumns;
-  private int size;
-  private int next;
+  private final Batch first;
+  private final Batch second;
+  // The batch whose rows are being returned, and (prefetching) the one running on the device.
+  private Batch current;
+  private Batch pending;
+  private long position;
   private boolean splitOnOutOfMemory;
   private int smallestFitted = Integer.MAX_VALUE;
-  private long position;
   private boolean closed;
 
   ScoredRowIterator(
       Iterator<InternalRow> input,
       Runner runner,
-      BatchEncoder encoder,
+      Supplier<BatchEncoder> encoders,
       OutputLayout outputs,
       int batchSize,
       OnError onError,
@@ -78,27 +87,25 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       ScoreMetrics metrics) {
     this.input = input;
     this.runner = runner;
-    this.encoder = encoder;
     this.outputs = outputs;
     this.onError = onError;
     this.naming = naming;
     this.metrics = metrics;
-    this.rows = new InternalRow[batchSize];
-    this.rowErrors = new RowError[batchSize];
-    this.slots = new int[batchSize];
-    this.predictions = new Object[batchSize][];
-    this.slotErrors = new RowError[batchSize];
     this.predictionColumns = outputs.columnCount();
+    this.first = new Batch(encoders.get(), batchSize);
+    this.second = runner.prefetch() ? new Batch(encoders.get(), batchSize) : null;
   }
 
   @Override
   public boolean hasNext() {
-    if (next < size) {
+    if (current != null && current.next < current.size) {
       return true;
     }
-    if (!closed && input.hasNext()) {
-      scoreNextBatch();
-      return true;
+    if (!closed) {
+      advance();
+      if (current != null && current.next < current.size) {
+        return true;
+      }
     }
     close();
     return false;
@@ -109,86 +116,122 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    InternalRow row = rows[next];
-    RowError error = rowErrors[next] != null ? rowErrors[next] : slotErrors[slots[next]];
-    Object[] appended = new Object[predictionColumns + (onError == OnError.FAIL ? 0 : 1)];
-    if (error == null) {
-      System.arraycopy(predictions[slots[next]], 0, appended, 0, predictionColumns);
-    } else {
-      appended[appended.length - 1] = UTF8String.fromString(error.message());
-    }
-    rows[next] = null;
-    next++;
-    return new JoinedRow(row, new GenericInternalRow(appended));
+    return current.emit();
   }
 
-  private void scoreNextBatch() {
-    encoder.reset();
-    Arrays.fill(slotErrors, null);
-    size = 0;
-    next = 0;
-    while (size < rows.length && input.hasNext()) {
-      // Scans reuse their row object: keep a copy until the batch's rows are emitted.
-      InternalRow row = input.next().copy();
-      RowError error = encoder.add(row);
-      if (error != null) {
-        badRow(row, position, error);
+  /** Makes the next batch's predictions ready to return, or sets no current batch at the end. */
+  private void advance() {
+    current = null;
+    if (second == null) {
+      if (input.hasNext()) {
+        first.read();
+        launch(first);
+        finish(first);
+        current = first;
       }
-      rows[size] = row;
-      rowErrors[size] = error;
-      slots[size] = error == null ? encoder.rows() - 1 : -1;
-      size++;
-      position++;
+      return;
     }
-    int good = encoder.rows();
-    if (good > 0) {
-      try (NDManager batchManager = runner.manager().newSubManager()) {
-        predict(batchManager, 0, good);
+    if (pending == null) {
+      if (!input.hasNext()) {
+        return;
       }
+      first.read();
+      launch(first);
+      pending = first;
     }
-    for (int i = 0; i < size; i++) {
-      if (rowErrors[i] == null && slotErrors[slots[i]] != null) {
-        badRow(rows[i], position - size + i, slotErrors[slots[i]]);
-      }
+    Batch done = pending;
+    Batch following = done == first ? second : first;
+    boolean more = input.hasNext();
+    if (more) {
+      following.read(); // while the device runs `done`
     }
+    pending = null;
+    finish(done);
+    if (more) {
+      launch(following);
+      pending = following;
+    }
+    current = done;
   }
 
-  /**
-   * Runs slots {@code [from, to)}. When the device runs out of memory, the slots are split and
-   * retried whatever the error policy (the rows are not bad); when the model fails, they are split
-   * to find the failing rows.
-   */
-  private void predict(NDManager batchManager, int from, int to) {
-    Exception failure = null;
-    long waited = runner.gate().enter();
+  /** Starts the batch's forward on the device; its outputs are read by {@link #finish}. */
+  private void launch(Batch batch) {
+    int good = batch.encoder.rows();
+    if (good == 0) {
+      return;
+    }
+    batch.manager = runner.manager().newSubManager();
+    metrics.gpuWait(runner.gate().enter());
+    batch.inGate = true;
+    metrics.forward();
     try {
-      metrics.gpuWait(waited);
+      batch.output =
+          runner.forward().apply(batch.encoder.toInputs(batch.manager, 0, good, runner.floatType()));
+    } catch (TranslateException | RuntimeException e) {
+      batch.failure = e;
+    }
+  }
+
+  /** Reads the launched batch's predictions, splitting it when it failed, and closes its tensors. */
+  private void finish(Batch batch) {
+    int good = batch.encoder.rows();
+    try {
+      if (good > 0) {
+        Exception failure = batch.failure;
+        try {
+          if (failure == null) {
+            batch.output.attach(batch.manager);
+            batch.store(0, outputs.decode(batch.output, good));
+          }
+        } catch (RuntimeException e) {
+          failure = e; // a device error can surface only when the outputs are read
+        } finally {
+          batch.exitGate();
+        }
+        if (failure != null) {
+          failed(batch, 0, good, failure);
+        }
+      }
+    } finally {
+      batch.release();
+    }
+    for (int i = 0; i < batch.size; i++) {
+      if (batch.rowErrors[i] == null && batch.slotErrors[batch.slots[i]] != null) {
+        badRow(batch.rows[i], batch.start + i, batch.slotErrors[batch.slots[i]]);
+      }
+    }
+  }
+
+  /** Runs slots {@code [from, to)} of a batch whose full forward failed, synchronously. */
+  private void predict(Batch batch, int from, int to) {
+    Exception failure = null;
+    metrics.gpuWait(runner.gate().enter());
+    try {
       metrics.forward();
       NDList output = null;
       try {
-        output = runner.forward().apply(encoder.toInputs(batchManager, from, to, runner.floatType()));
+        output = runner.forward().apply(batch.encoder.toInputs(batch.manager, from, to, runner.floatType()));
       } catch (TranslateException | RuntimeException e) {
         failure = e;
       }
       if (output != null) {
-        output.attach(batchManager);
-        Object[][] values = outputs.decode(output, to - from);
-        System.arraycopy(values, 0, predictions, from, to - from);
-        metrics.scored(to - from);
-        if (splitOnOutOfMemory && to - from < smallestFitted) {
-          smallestFitted = to - from;
-          metrics.fittedAfterOutOfMemory(smallestFitted);
-        }
+        output.attach(batch.manager);
+        batch.store(from, outputs.decode(output, to - from));
       }
     } finally {
       runner.gate().exit();
     }
     if (failure != null) {
-      failed(batchManager, from, to, failure);
+      failed(batch, from, to, failure);
     }
   }
 
-  private void failed(NDManager batchManager, int from, int to, Exception failure) {
+  /**
+   * Handles a failed forward of slots {@code [from, to)}: out of memory splits them whatever the
+   * error policy (the rows are not bad); a model failure fails the task, or splits the slots
+   * until the failing rows are isolated.
+   */
+  private void failed(Batch batch, int from, int to, Exception failure) {
     if (TorchErrors.isOutOfMemory(failure) && to - from > 1) {
       metrics.outOfMemorySplit();
       splitOnOutOfMemory = true;
@@ -197,19 +240,19 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
           failure,
           "Cannot score rows %s to %s of partition %s: the model failed: %s; fix the input or"
               + " set %s=skip or null to isolate the failing rows",
-          position - size,
-          position - 1,
+          batch.start,
+          batch.start + batch.size - 1,
           naming.partition(),
           TorchErrors.summary(failure),
           ConfKeys.ON_ERROR);
     } else if (to - from == 1) {
-      slotErrors[from] =
+      batch.slotErrors[from] =
           new RowError(ErrorReason.MODEL_ERROR, null, "the model failed on this row: " + TorchErrors.summary(failure));
       return;
     }
     int middle = (from + to) >>> 1;
-    predict(batchManager, from, middle);
-    predict(batchManager, middle, to);
+    predict(batch, from, middle);
+    predict(batch, middle, to);
   }
 
   private void badRow(InternalRow row, long rowPosition, RowError error) {
@@ -231,13 +274,106 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      try {
-        runner.resources().close();
-      } catch (Exception e) {
-        throw new IllegalStateException("Cannot close the partition's predictor", e);
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try (AutoCloseable resources = runner.resources();
+        BatchEncoder firstEncoder = first.encoder;
+        BatchEncoder secondEncoder = second == null ? null : second.encoder) {
+      if (pending != null) {
+        pending.exitGate();
+        pending.release();
       }
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot close the partition's predictor", e);
+    }
+  }
+
+  /** One batch's rows, their encoded features and, once read, their predictions. */
+  private final class Batch {
+    private final BatchEncoder encoder;
+    private final InternalRow[] rows;
+    private final RowError[] rowErrors;
+    private final int[] slots;
+    private final Object[][] predictions;
+    private final RowError[] slotErrors;
+    private int size;
+    private int next;
+    private long start;
+    private NDManager manager;
+    private NDList output;
+    private Exception failure;
+    private boolean inGate;
+
+    Batch(BatchEncoder encoder, int batchSize) {
+      this.encoder = encoder;
+      this.rows = new InternalRow[batchSize];
+      this.rowErrors = new RowError[batchSize];
+      this.slots = new int[batchSize];
+      this.predictions = new Object[batchSize][];
+      this.slotErrors = new RowError[batchSize];
+    }
+
+    /** Reads up to a batch of rows; the bad ones are left out of the encoder. */
+    void read() {
+      encoder.reset();
+      Arrays.fill(slotErrors, null);
+      size = 0;
+      next = 0;
+      start = position;
+      while (size < rows.length && input.hasNext()) {
+        // Scans reuse their row object: keep a copy until the batch's rows are emitted.
+        InternalRow row = input.next().copy();
+        RowError error = encoder.add(row);
+        if (error != null) {
+          badRow(row, position, error);
+        }
+        rows[size] = row;
+        rowErrors[size] = error;
+        slots[size] = error == null ? encoder.rows() - 1 : -1;
+        size++;
+        position++;
+      }
+    }
+
+    void store(int from, Object[][] values) {
+      System.arraycopy(values, 0, predictions, from, values.length);
+      metrics.scored(values.length);
+      if (splitOnOutOfMemory && values.length < smallestFitted) {
+        smallestFitted = values.length;
+        metrics.fittedAfterOutOfMemory(smallestFitted);
+      }
+    }
+
+    InternalRow emit() {
+      InternalRow row = rows[next];
+      RowError error = rowErrors[next] != null ? rowErrors[next] : slotErrors[slots[next]];
+      Object[] appended = new Object[predictionColumns + (onError == OnError.FAIL ? 0 : 1)];
+      if (error == null) {
+        System.arraycopy(predictions[slots[next]], 0, appended, 0, predictionColumns);
+      } else {
+        appended[appended.length - 1] = UTF8String.fromString(error.message());
+      }
+      rows[next] = null;
+      next++;
+      return new JoinedRow(row, new GenericInternalRow(appended));
+    }
+
+    void exitGate() {
+      if (inGate) {
+        inGate = false;
+        runner.gate().exit();
+      }
+    }
+
+    void release() {
+      if (manager != null) {
+        manager.close();
+        manager = null;
+      }
+      output = null;
+      failure = null;
     }
   }
 }

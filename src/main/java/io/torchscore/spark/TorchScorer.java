@@ -25,15 +25,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -132,49 +132,21 @@ public final class TorchScorer {
    * @throws TorchScoreException when the model or the features are not usable
    */
   public ScoreResult score(Dataset<Row> input) {
-    StructType schema = input.schema();
-    List<String> columns = Arrays.asList(schema.fieldNames());
-    TorchScoreException.check(
-        settings.keyColumn() == null || columns.contains(settings.keyColumn()),
-        "Cannot score: key column '%s' (%s) is not in the input; columns are %s",
-        settings.keyColumn(),
-        ConfKeys.KEY_COLUMN,
-        columns);
-    InputLayout inputs =
-        InputLayout.resolve(settings, schema, column -> firstLength(input, column));
     SparkSession spark = input.sparkSession();
-    ModelRef ref =
-        ModelFetcher.locate(
-            settings.modelPath(),
-            spark.sparkContext().hadoopConfiguration(),
-            threads(spark),
-            settings.cacheDir(),
-            settings.engine(),
-            settings.onnxRuntimeProvider());
+    TorchScoreException.check(
+        !spark.getClass().getName().contains(".connect."),
+        "Cannot score on a Spark Connect session (%s): torchscore runs in the executors' JVMs and"
+            + " needs classic compute (on Databricks: a dedicated, single-user cluster, not"
+            + " serverless or standard access mode)",
+        spark.getClass().getName());
+    StructType schema = input.schema();
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
-    DeviceChoice.checkDriver(
-        settings.device(),
-        spark.sparkContext().isLocal(),
-        spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
-        DeviceProbe.get(ModelEngine.of(settings.engine())));
-    OutputLayout outputs;
-    // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
-    try (ModelCache.Lease lease =
-        ModelCache.lease(ref, Device.cpu(), settings.precision(), settings.cacheModels(), metrics::modelLoaded)) {
-      outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
-    }
-    int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
-    StructType outputSchema = schema;
-    for (StructField field : outputs.fields()) {
-      outputSchema = add(outputSchema, field, ConfKeys.PREDICTION_COLUMN);
-    }
-    if (settings.onError() != OnError.FAIL) {
-      outputSchema =
-          add(
-              outputSchema,
-              DataTypes.createStructField(settings.errorColumn(), DataTypes.StringType, true),
-              ConfKeys.ERROR_COLUMN);
-    }
+    Prepared prepared = prepare(spark, schema, column -> firstLength(input, column), metrics);
+    InputLayout inputs = prepared.inputs();
+    OutputLayout outputs = prepared.outputs();
+    ModelRef ref = prepared.ref();
+    int batchRows = prepared.batchRows();
+    StructType outputSchema = prepared.outputSchema();
     LOG.info(
         "Scoring inputs {} with {}: outputs {}, batch size {}, on error {}",
         inputs,
@@ -200,14 +172,114 @@ public final class TorchScorer {
                 settings.gpuConcurrency(),
                 settings.cacheModels(),
                 spark.sparkContext().isLocal()));
-    RDD<InternalRow> scoredRows =
-        InternalFrames.rows(input)
-            .toJavaRDD()
-            .mapPartitions(new ScorePartitionFunction(broadcast, plan, metrics))
-            .rdd();
-    Dataset<Row> all = InternalFrames.frame(spark, scoredRows, outputSchema);
+    // A step of the query plan: lazy until an action, usable on streams, named in explain().
+    Dataset<Row> all =
+        input.mapPartitions(
+            new ScoreStep(
+                broadcast,
+                plan,
+                metrics,
+                schema,
+                outputSchema,
+                "torchscore(" + ref + ", inputs " + inputs + ", batch " + batchRows + ")"),
+            Encoders.row(outputSchema));
     return new ScoreResult(
         all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics, batchRows);
+  }
+
+  /**
+   * Returns the columns scoring appends to rows of this schema, without running a Spark job: the
+   * driver loads the model and scores a sample batch of zeros. An array input needs
+   * {@code spark.torchscore.input.shape} (or, for a Spark ML vector, the size in the column's ML
+   * attributes, as {@code VectorAssembler} sets it).
+   *
+   * @param spark the session
+   * @param schema the input's schema
+   * @return the input's schema with the prediction (and error) columns appended
+   * @throws TorchScoreException when the model or the features are not usable
+   */
+  public StructType outputSchema(SparkSession spark, StructType schema) {
+    return prepare(
+            spark,
+            schema,
+            column -> {
+              throw new TorchScoreException(
+                  "Cannot tell the output schema without data: the length of feature column '%s' is"
+                      + " unknown; set %s",
+                  column,
+                  ConfKeys.INPUT_SHAPE);
+            },
+            null)
+        .outputSchema();
+  }
+
+  /** What the driver learns before any task: the inputs, the model, its outputs and the schema. */
+  private record Prepared(
+      InputLayout inputs, ModelRef ref, OutputLayout outputs, int batchRows, StructType outputSchema) {}
+
+  private Prepared prepare(
+      SparkSession spark, StructType schema, ToIntFunction<String> lengthProbe, ScoreMetrics metrics) {
+    List<String> columns = Arrays.asList(schema.fieldNames());
+    TorchScoreException.check(
+        settings.keyColumn() == null || columns.contains(settings.keyColumn()),
+        "Cannot score: key column '%s' (%s) is not in the input; columns are %s",
+        settings.keyColumn(),
+        ConfKeys.KEY_COLUMN,
+        columns);
+    InputLayout inputs =
+        InputLayout.resolve(settings, schema, column -> vectorSize(schema, column).orElseGet(() -> lengthProbe.applyAsInt(column)));
+    ModelRef ref =
+        ModelFetcher.locate(
+            settings.modelPath(),
+            SessionHadoopConf.of(spark),
+            threads(spark),
+            settings.cacheDir(),
+            settings.modelSha256())
+        .withEngine(settings.engine(), settings.onnxRuntimeProvider());
+    ref = ModelFetcher.shipIfDriverLocal(spark, ref);
+    OutputLayout outputs;
+    // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
+    try (ModelCache.Lease lease =
+        ModelCache.lease(
+            ref,
+            Device.cpu(),
+            settings.precision(),
+            settings.cacheModels(),
+            metrics == null ? () -> { } : metrics::modelLoaded)) {
+      outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
+    }
+    // After the load above: the probe asks the engine, which DjlEnvironment must set up first.
+    DeviceChoice.checkDriver(
+        settings.device(),
+        spark.sparkContext().isLocal(),
+        spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
+        DeviceProbe.get(ModelEngine.of(settings.engine())));
+    int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
+    StructType outputSchema = schema;
+    for (StructField field : outputs.fields()) {
+      outputSchema = add(outputSchema, field, ConfKeys.PREDICTION_COLUMN);
+    }
+    if (settings.onError() != OnError.FAIL) {
+      outputSchema =
+          add(
+              outputSchema,
+              DataTypes.createStructField(settings.errorColumn(), DataTypes.StringType, true),
+              ConfKeys.ERROR_COLUMN);
+    }
+    return new Prepared(inputs, ref, outputs, batchRows, outputSchema);
+  }
+
+  /** Returns a Spark ML vector column's size from its ML attributes, when they give one. */
+  private static java.util.Optional<Integer> vectorSize(StructType schema, String column) {
+    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+      return java.util.Optional.empty();
+    }
+    StructField field = schema.apply(column);
+    if (!(field.dataType() instanceof org.apache.spark.ml.linalg.VectorUDT)) {
+      return java.util.Optional.empty();
+    }
+    int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(field).size();
+    return size > 0 ? java.util.Optional.of(size) : java.util.Optional.empty();
   }
 
   private static StructType add(StructType schema, StructField field, Setting<String> key) {
@@ -221,6 +293,11 @@ public final class TorchScorer {
 
   /** Returns the length of the first non-null array or vector in the column: a one-row peek. */
   private static int firstLength(Dataset<Row> input, String column) {
+    TorchScoreException.check(
+        !input.isStreaming(),
+        "Cannot score a stream: the length of feature column '%s' is unknown; set %s",
+        column,
+        ConfKeys.INPUT_SHAPE);
     List<Row> first = input.select(col(column)).where(col(column).isNotNull()).limit(1).collectAsList();
     TorchScoreException.check(
         !first.isEmpty(),
@@ -239,7 +316,7 @@ public final class TorchScorer {
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(
-                path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path),
+                path.getFileSystem(SessionHadoopConf.of(spark)).open(path),
                 StandardCharsets.UTF_8))) {
       return reader.lines().map(String::trim).filter(line -> !line.isEmpty()).toList();
     } catch (IOException e) {

@@ -13,9 +13,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * value is not added, so it never costs the good rows of its batch.
  *
  * <p>One encoder serves one partition on one thread: its buffers are overwritten by the next
- * batch, so the batch's tensors must be closed before {@link #reset()}.
+ * batch, so the batch's tensors must be closed before {@link #reset()}. An encoder that feeds a
+ * GPU is {@link #pinned()} and closed at the end of its partition.
  */
-public final class BatchEncoder {
+public final class BatchEncoder implements AutoCloseable {
 
   private final List<InputBuffer> buffers = new ArrayList<>();
   private final boolean rejectNaN;
@@ -85,5 +86,22 @@ public final class BatchEncoder {
   /** Starts a new batch. */
   public void reset() {
     rows = 0;
+  }
+
+  /**
+   * Page-locks the batch buffers, for an encoder that feeds a GPU: the copy to the device then
+   * reads them by DMA (PyTorch's {@code pin_memory=True}). Without CUDA nothing changes.
+   *
+   * @return this encoder
+   */
+  public BatchEncoder pinned() {
+    buffers.forEach(InputBuffer::pin);
+    return this;
+  }
+
+  /** Unpins the buffers; the encoder is not used afterwards. */
+  @Override
+  public void close() {
+    buffers.forEach(InputBuffer::unpin);
   }
 }

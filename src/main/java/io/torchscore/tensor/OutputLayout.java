@@ -57,6 +57,21 @@ public final class OutputLayout implements Serializable {
   }
 
   /**
+   * Learns the prediction columns from a TorchScript model's output for a sample batch.
+   *
+   * @param sample the model's outputs for {@code rows} rows
+   * @param rows the sample batch's rows
+   * @param settings the scoring settings
+   * @param labels class labels, or null
+   * @return the layout
+   * @throws TorchScoreException when an output has no batch dimension, or the settings do not fit
+   *     the outputs
+   */
+  public static OutputLayout of(NDList sample, long rows, ScoreSettings settings, List<String> labels) {
+    return of(sample, rows, settings, labels, false);
+  }
+
+  /**
    * Learns the prediction columns from the model's output for a sample batch.
    *
    * @param sample the model's outputs for {@code rows} rows

@@ -162,6 +162,12 @@ class ScoreCommandTest {
             "spark.torchscore.on.error=ignore",
             "Invalid spark.torchscore.on.error=ignore: expected one of fail, skip, null"),
         Arguments.of(
+            "spark.torchscore.max.bad.fraction=2",
+            "Invalid spark.torchscore.max.bad.fraction=2: expected a number from 0 to 1 (1: no limit)"),
+        Arguments.of(
+            "spark.torchscore.max.bad.rows=many",
+            "Invalid spark.torchscore.max.bad.rows=many: expected a whole number >= 0 (-1: no limit)"),
+        Arguments.of(
             "spark.torchscore.rejects.path=/tmp/rejects",
             "Invalid spark.torchscore.rejects.path: rejects are the rows spark.torchscore.on.error=skip leaves out"),
         Arguments.of(

@@ -97,7 +97,7 @@ class ModelCacheTest {
 
   private ModelRef ref(String fixture) {
     Path model = Paths.get("src/test/resources/fixtures", fixture).toAbsolutePath();
-    return ModelFetcher.locate(model.toString(), new Configuration(), 1, cacheDir.toString(), "pytorch", "cuda");
+    return ModelFetcher.locate(model.toString(), new Configuration(), 1, cacheDir.toString(), null);
   }
 
   private static boolean isOpen(LoadedModel model) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class OnnxRuntimeLoaderTest {
 
   private static ModelRef ref(String provider) {
-    return new ModelRef("file:/m.onnx", "0".repeat(64), 1, 3, "/tmp", null, "onnxruntime", provider);
+    return new ModelRef("file:/m.onnx", "0".repeat(64), 1, 3, "/tmp", null).withEngine("onnxruntime", provider);
   }
 
   @Test

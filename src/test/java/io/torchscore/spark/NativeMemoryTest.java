@@ -28,7 +28,7 @@ class NativeMemoryTest extends SparkTestBase {
   @Test
   void noTensorOutlivesItsBatch() {
     String path = fixture("id_embedding.pt").toString();
-    ModelRef ref = ModelFetcher.locate(path, new Configuration(), 1, System.getProperty("java.io.tmpdir") + "/torchscore-cache", "pytorch", "cuda");
+    ModelRef ref = ModelFetcher.locate(path, new Configuration(), 1, System.getProperty("java.io.tmpdir") + "/torchscore-cache", null);
     ModelCache.Lease lease = ModelCache.lease(ref, Device.cpu(), "auto", 2, () -> { });
     Model model = lease.model().model();
     List<Row> rows = new ArrayList<>();

@@ -1,0 +1,241 @@
+package io.torchscore.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.LibUtils;
+import io.torchscore.TorchScoreException;
+import io.torchscore.model.DjlEnvironment;
+import io.torchscore.model.EngineStarter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.ArrayType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The real-GPU check (jobs/gpu/check.sh), below Spark: scores the golden fixtures on the given
+ * device through torchscore's scoring path and compares them with PyTorch's outputs, then times
+ * that path against a plain DJL loop on the same card for the tutorial MLP (and ResNet-18 when
+ * its export is given). Prints one JSON object as its last line; exits 0 when every fixture
+ * matched, 1 when one did not, 2 when the device is not usable.
+ */
+@Command(
+    name = "gpu-check",
+    mixinStandardHelpOptions = true,
+    description = "Golden outputs and throughput of torchscore's scoring path on one device.")
+public final class GpuCheckCommand implements Callable<Integer> {
+
+  private static final List<String> FIXTURES = List.of("tutorial_mlp", "vector_mlp");
+  private static final int RESNET_WIDTH = 3 * 224 * 224;
+
+  @Option(names = "--device", required = true, description = "cpu or gpu (CUDA device 0).")
+  private String device;
+
+  @Option(names = "--fixtures", defaultValue = "src/test/resources/fixtures", description = "The golden fixtures' folder.")
+  private Path fixtures;
+
+  @Option(names = "--tolerance", defaultValue = "1e-5", description = "Largest difference from PyTorch's outputs.")
+  private double tolerance;
+
+  @Option(names = "--mlp-rows", defaultValue = "1048576", description = "Rows of the MLP's throughput runs.")
+  private int mlpRows;
+
+  @Option(names = "--mlp-batch-sizes", defaultValue = "4096,65536", split = ",", description = "MLP batch sizes.")
+  private List<Integer> mlpBatchSizes;
+
+  @Option(names = "--resnet18", description = "ResNet-18 export of export_resnet18.py; its runs are skipped when absent.")
+  private Path resnet18;
+
+  @Option(names = "--resnet-rows", defaultValue = "1024", description = "Images of ResNet-18's throughput runs.")
+  private int resnetRows;
+
+  @Option(names = "--resnet-batch-sizes", defaultValue = "64,256", split = ",", description = "ResNet-18 batch sizes.")
+  private List<Integer> resnetBatchSizes;
+
+  @Option(names = "--seconds", defaultValue = "3", description = "Least timed seconds per run.")
+  private double seconds;
+
+  @Option(names = "--threads", defaultValue = "1", description = "libtorch intra-op threads.")
+  private int threads;
+
+  @Option(names = "--out", description = "Also write the JSON result here.")
+  private Path out;
+
+  /**
+   * Runs the check and exits with its code.
+   *
+   * @param args the command-line arguments
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new GpuCheckCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Device target = switch (device) {
+      case "cpu" -> Device.cpu();
+      case "gpu" -> Device.gpu(0);
+      default -> throw new CommandLine.ParameterException(
+          new CommandLine(this), "Invalid --device " + device + ": expected cpu or gpu");
+    };
+    Json json = new Json();
+    try {
+      DjlEnvironment.prepare(threads, System.getProperty("java.io.tmpdir") + "/torchscore-gpu-check");
+      checkUsable(target);
+    } catch (TorchScoreException e) {
+      System.err.println("torchscore: " + e.getMessage());
+      return 2;
+    }
+    Engine engine = Engine.getEngine(EngineStarter.ENGINE);
+    json.field("device", target.toString())
+        .field("libtorch", engine.getVersion())
+        .field("libtorch_path", LibUtils.getLibtorchPath())
+        .field("cuda_build", engine.hasCapability("CUDA"))
+        .field("java", System.getProperty("java.version"));
+
+    boolean matched = true;
+    List<String> goldens = new ArrayList<>();
+    for (String name : FIXTURES) {
+      GoldenFixture fixture = GoldenFixture.read(fixtures, name);
+      double error = maxError(fixture, target);
+      matched &= error <= tolerance;
+      goldens.add(
+          new Json()
+              .field("model", name)
+              .field("rows", fixture.features().length)
+              .field("max_abs_error", error)
+              .field("tolerance", tolerance)
+              .field("matched", error <= tolerance)
+              .toString());
+    }
+    json.raw("goldens", "[" + String.join(", ", goldens) + "]");
+
+    List<ThroughputLoop.Run> runs = new ArrayList<>();
+    Path mlp = fixtures.resolve("tutorial_mlp.pt");
+    for (int batch : mlpBatchSizes) {
+      runs.addAll(time("mlp", mlp, target, 10, Math.max(mlpRows, batch), batch));
+    }
+    if (resnet18 != null && Files.isRegularFile(resnet18)) {
+      for (int batch : resnetBatchSizes) {
+        runs.addAll(time("resnet18", resnet18, target, RESNET_WIDTH, Math.max(resnetRows, batch), batch));
+      }
+    } else {
+      json.field("resnet18", "skipped: no export given (--resnet18)");
+    }
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      ThroughputLoop.Run run = runs.get(i);
+      Json row =
+          new Json()
+              .field("model", run.model())
+              .field("mode", run.mode())
+              .field("batch_size", run.batchSize())
+              .field("rows", run.rows())
+              .field("seconds", run.seconds())
+              .field("rows_per_s", run.rowsPerSecond());
+      if (i % 2 == 1) {
+        // Runs come in pairs, raw then torchscore, on the same model and batch size.
+        row.field("vs_raw", run.rowsPerSecond() / runs.get(i - 1).rowsPerSecond());
+      }
+      rows.add(row.toString());
+      System.err.printf(
+          Locale.ROOT, "%-9s %-10s batch %6d: %,14.1f rows/s%n", run.model(), run.mode(), run.batchSize(), run.rowsPerSecond());
+    }
+    json.raw("throughput", "[" + String.join(", ", rows) + "]").field("matched", matched);
+    String result = json.toString();
+    if (out != null) {
+      Files.writeString(out, result + "\n", StandardCharsets.UTF_8);
+    }
+    System.out.println(result);
+    return matched ? 0 : 1;
+  }
+
+  /** Fails with one line unless a tensor can be made on the device. */
+  private static void checkUsable(Device target) {
+    try (NDManager manager = NDManager.newBaseManager(target, EngineStarter.ENGINE)) {
+      manager.zeros(new Shape(1)).toFloatArray();
+    } catch (RuntimeException e) {
+      throw new TorchScoreException(
+          e,
+          "Cannot check on %s: libtorch cannot make a tensor there (%s); use a CUDA build of libtorch"
+              + " (PYTORCH_FLAVOR=cu...) on a machine with a GPU",
+          target,
+          TorchScoreException.firstLine(e.getMessage()));
+    }
+  }
+
+  /** Scores a fixture on the device and returns the largest difference from PyTorch's outputs. */
+  private static double maxError(GoldenFixture fixture, Device target) throws Exception {
+    int rows = fixture.features().length;
+    InternalRow[] input = new InternalRow[rows];
+    for (int i = 0; i < rows; i++) {
+      input[i] = BelowSparkScorer.row(i, fixture.features()[i]);
+    }
+    double error = 0;
+    try (BelowSparkScorer scorer = new BelowSparkScorer(fixture.model(), target, fixture.width(), 256)) {
+      boolean array = scorer.predictionType() instanceof ArrayType;
+      for (int from = 0; from < rows; from += scorer.batchRows()) {
+        int to = Math.min(rows, from + scorer.batchRows());
+        InternalRow[] scored = scorer.scoreBatch(input, from, to);
+        for (int i = 0; i < scored.length; i++) {
+          // Columns: id, features, then the prediction.
+          float[] predicted = array ? scored[i].getArray(2).toFloatArray() : new float[] {scored[i].getFloat(2)};
+          double[] expected = fixture.expected()[from + i];
+          if (predicted.length != expected.length) {
+            return Double.POSITIVE_INFINITY;
+          }
+          for (int k = 0; k < expected.length; k++) {
+            error = Math.max(error, Math.abs(predicted[k] - expected[k]));
+          }
+        }
+      }
+    }
+    return error;
+  }
+
+  private List<ThroughputLoop.Run> time(String name, Path model, Device target, int width, int rows, int batch)
+      throws Exception {
+    try (BelowSparkScorer scorer = new BelowSparkScorer(model, target, width, batch)) {
+      ThroughputLoop loop = new ThroughputLoop(name, scorer, width, rows, seconds);
+      return List.of(loop.raw(), loop.torchscore());
+    }
+  }
+
+  /** A flat JSON object written by hand: the GPU kit carries no JSON library. */
+  private static final class Json {
+
+    private final StringBuilder text = new StringBuilder();
+
+    Json field(String name, Object value) {
+      String written;
+      if (value instanceof Double number) {
+        written = number.isInfinite() || number.isNaN() ? "null" : String.format(Locale.ROOT, "%.6g", number);
+      } else if (value instanceof Number || value instanceof Boolean) {
+        written = value.toString();
+      } else {
+        written = "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+      }
+      return raw(name, written);
+    }
+
+    Json raw(String name, String json) {
+      text.append(text.length() == 0 ? "" : ", ").append('"').append(name).append("\": ").append(json);
+      return this;
+    }
+
+    @Override
+    public String toString() {
+      return "{" + text + "}";
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.torchscore.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.torchscore.SparkTestBase;
+import io.torchscore.TorchScoreException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** torchscore as a Spark ML pipeline stage after a VectorAssembler, saved and loaded. */
+class TorchScoreTransformerTest extends SparkTestBase {
+
+  @TempDir Path dir;
+
+  @Test
+  void aSavedPipelineLoadedInAFreshSessionGivesPyTorchsPredictions() throws Exception {
+    Pipeline pipeline =
+        new Pipeline()
+            .setStages(
+                new PipelineStage[] {
+                  new VectorAssembler().setInputCols(featureNames()).setOutputCol("features"),
+                  new TorchScoreTransformer()
+                      .setModelPath(fixture("tutorial_mlp.pt").toString())
+                      .setFeaturesCol("features")
+                      .setPredictionCol("score")
+                      .setOption("batch.size", "100")
+                      // A pipeline checks schemas before any data: VectorAssembler's schema has no size.
+                      .setOption("input.shape", "10")
+                });
+    PipelineModel model = pipeline.fit(columns());
+    model.write().overwrite().save(dir.resolve("pipeline").toString());
+
+    spark.stop();
+    spark = SparkSession.builder().master("local[2]").appName("torchscore-fresh").config("spark.ui.enabled", "false").getOrCreate();
+    PipelineModel loaded = PipelineModel.load(dir.resolve("pipeline").toString());
+    List<Row> rows = loaded.transform(columns()).orderBy("id").collectAsList();
+
+    TorchScoreTransformer stage = (TorchScoreTransformer) loaded.stages()[1];
+    assertThat(stage.scorer().settings().batchSize()).isEqualTo(100);
+    assertThat(rows).hasSize(1000);
+    for (Row row : rows) {
+      assertThat(row.<Float>getAs("score")).as("row %s", row.<Long>getAs("id")).isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
+    }
+  }
+
+  @Test
+  void transformSchemaComputesTheOutputWithoutRunningAnything() {
+    Dataset<Row> assembled =
+        new VectorAssembler().setInputCols(featureNames()).setOutputCol("features").transform(columns());
+    TorchScoreTransformer scorer =
+        new TorchScoreTransformer().setModelPath(fixture("vector_mlp.pt").toString()).setFeaturesCol("features");
+    spark.sparkContext().setJobGroup("schema", "transformSchema", false);
+    StructType schema;
+    try {
+      schema = scorer.transformSchema(assembled.schema());
+      assertThat(spark.sparkContext().statusTracker().getJobIdsForGroup("schema")).isEmpty();
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+
+    assertThat(schema.apply("prediction").dataType()).isEqualTo(DataTypes.createArrayType(DataTypes.FloatType, false));
+  }
+
+  @Test
+  void everyScoringSettingIsAParamAndUnknownNamesAreRefused() {
+    TorchScoreTransformer scorer = new TorchScoreTransformer();
+
+    assertThat(scorer.params()).extracting(p -> p.name()).contains("model.path", "batch.size", "device", "precision", "on.error");
+    assertThat(scorer.copy(new org.apache.spark.ml.param.ParamMap()).uid()).isEqualTo(scorer.uid());
+    assertThatThrownBy(() -> scorer.setOption("batchsize", "1"))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessageContaining("did you mean spark.torchscore.batch.size?");
+  }
+
+  private static String[] featureNames() {
+    String[] names = new String[10];
+    for (int i = 0; i < 10; i++) {
+      names[i] = "f" + i;
+    }
+    return names;
+  }
+
+  /** The fixture's features as ten numeric columns, as a feature table usually holds them. */
+  private static Dataset<Row> columns() {
+    List<Column> columns = new ArrayList<>(List.of(col("id"), col("expected")));
+    for (int i = 0; i < 10; i++) {
+      columns.add(col("features").getItem(i).as("f" + i));
+    }
+    return fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT")
+        .select(columns.toArray(new Column[0]));
+  }
+}
