@@ -1,5 +1,6 @@
 package io.torchscore.model;
 
+import io.torchscore.config.ConfKeys;
 import io.torchscore.config.Redaction;
 import java.io.Serializable;
 
@@ -49,7 +50,16 @@ public record ModelRef(
       int threads,
       String cacheDirSetting,
       HadoopConf hadoopConf) {
-    this(uri, sha256, sizeBytes, threads, cacheDirSetting, hadoopConf, null, "pytorch", "cuda");
+    this(
+        uri,
+        sha256,
+        sizeBytes,
+        threads,
+        cacheDirSetting,
+        hadoopConf,
+        null,
+        ConfKeys.ENGINE.defaultValue(),
+        ConfKeys.ONNXRUNTIME_PROVIDER.defaultValue());
   }
 
   /**
