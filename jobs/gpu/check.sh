@@ -44,6 +44,7 @@ mlp_rows=${GPU_CHECK_MLP_ROWS:-1048576}
 mlp_batches=${GPU_CHECK_MLP_BATCHES:-4096,65536}
 resnet_rows=${GPU_CHECK_RESNET_ROWS:-1024}
 resnet_batches=${GPU_CHECK_RESNET_BATCHES:-64,256}
+precisions=${GPU_CHECK_PRECISIONS:-fp32,fp16}
 resnet=""
 
 if [ "$device" = cpu ]; then
@@ -107,12 +108,12 @@ if "$python" -c 'import torch' 2>/dev/null; then
   : >"$out/python-raw.jsonl"
   "$python" src/test/python/gpu_raw_torch.py --device "$device" --model mlp \
     --model-path src/test/resources/fixtures/tutorial_mlp.pt --width 10 --rows "$mlp_rows" \
-    --batch-sizes "$mlp_batches" --seconds "$seconds" --results "$out/python-raw.jsonl" >&2 \
+    --batch-sizes "$mlp_batches" --seconds "$seconds" --precisions "$precisions" --results "$out/python-raw.jsonl" >&2 \
     || echo "check: raw PyTorch's MLP runs failed" >&2
   if [ -n "$resnet" ]; then
     "$python" src/test/python/gpu_raw_torch.py --device "$device" --model resnet18 \
       --model-path "$resnet" --width 150528 --rows "$resnet_rows" --batch-sizes "$resnet_batches" \
-      --seconds "$seconds" --results "$out/python-raw.jsonl" >&2 \
+      --seconds "$seconds" --precisions "$precisions" --results "$out/python-raw.jsonl" >&2 \
       || echo "check: raw PyTorch's ResNet-18 runs failed" >&2
   fi
 fi
@@ -121,4 +122,5 @@ fi
 "$kit/jre/bin/java" ${TORCHSCORE_JAVA_OPTS:-} -cp "$kit/lib/*" io.torchscore.bench.GpuCheckCommand \
   --device "$device" --fixtures src/test/resources/fixtures ${resnet:+--resnet18 "$resnet"} \
   --seconds "$seconds" --mlp-rows "$mlp_rows" --mlp-batch-sizes "$mlp_batches" \
-  --resnet-rows "$resnet_rows" --resnet-batch-sizes "$resnet_batches" --out "$out/gpu-check.json" "$@"
+  --resnet-rows "$resnet_rows" --resnet-batch-sizes "$resnet_batches" --precisions "$precisions" \
+  --out "$out/gpu-check.json" "$@"

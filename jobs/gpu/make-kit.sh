@@ -56,7 +56,7 @@ done
 python3 jobs/gpu/slim_jar.py --trace "$build/class-load.txt" "${slim[@]}" --out "$kit/lib/spark-slim.jar" >&2
 cp "${whole[@]}" "$kit/lib/"
 check_classes=()
-for class in $(cd target/test-classes && ls io/torchscore/bench/{GpuCheckCommand,BelowSparkScorer,ThroughputLoop,GoldenFixture}*.class); do
+for class in $(cd target/test-classes && ls io/torchscore/bench/{GpuCheckCommand,BelowSparkScorer,ThroughputLoop,GoldenFixture}*.class io/torchscore/spark/BelowSpark.class); do
   check_classes+=(-C target/test-classes "$class")
 done
 jar --create --file "$kit/lib/torchscore-gpu-check.jar" -C target/classes . "${check_classes[@]}"

@@ -19,14 +19,15 @@ import time
 import torch
 
 
-def timed(model, source, device, batch, seconds):
-    """Scores whole batches of source until `seconds` passed (after one untimed pass); returns rows and seconds."""
+def timed(model, source, device, batch, seconds, dtype):
+    """Scores whole batches of source until `seconds` passed (after one untimed pass); returns rows and seconds.
+    Float inputs are cast to the model's dtype on the device, outputs come back as float32."""
     batches = source.shape[0] // batch
 
     def one_pass():
         for b in range(batches):
-            x = source[b * batch : (b + 1) * batch].to(device, non_blocking=True)
-            model(x).to("cpu")
+            x = source[b * batch : (b + 1) * batch].to(device, non_blocking=True).to(dtype)
+            model(x).float().to("cpu")
         return batches * batch
 
     with torch.inference_mode():
@@ -51,19 +52,26 @@ def main():
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads on the CPU")
     parser.add_argument("--results", required=True)
+    parser.add_argument("--precisions", default="fp32", help="fp32 and/or fp16 (model.half()), comma-separated")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device("cuda:0" if args.device == "gpu" else "cpu")
-    model = torch.jit.load(args.model_path, map_location=device).eval()
+    loaded = torch.jit.load(args.model_path, map_location=device).eval()
     torch.manual_seed(0)
     host = torch.randn(args.rows, args.width)
     sources = [("python_pinned", host.pin_memory()), ("python_pageable", host)] if device.type == "cuda" else [("python", host)]
     with open(args.results, "a", encoding="utf-8") as results:
-        for batch in [int(b) for b in args.batch_sizes.split(",")]:
+        for precision in args.precisions.split(","):
+          if precision == "fp16" and device.type != "cuda":
+            print("fp16 skipped on the CPU: PyTorch " + torch.__version__ + " may lack half kernels there", flush=True)
+            continue
+          model, dtype = (loaded.half(), torch.float16) if precision == "fp16" else (loaded.float(), torch.float32)
+          for batch in [int(b) for b in args.batch_sizes.split(",")]:
             for mode, source in sources:
-                rows, seconds = timed(model, source, device, min(batch, args.rows), args.seconds)
+                rows, seconds = timed(model, source, device, min(batch, args.rows), args.seconds, dtype)
                 run = {
                     "model": args.model,
+                    "precision": precision,
                     "mode": mode,
                     "batch_size": batch,
                     "rows": rows,

@@ -144,6 +144,18 @@ class Flatten(nn.Module):
         return x.flatten(1)
 
 
+class TinyImageClassifier(nn.Module):
+    """[B, 3, H, W] -> probabilities over 10 classes: 4x4 average pooling, Linear(48, 10), softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.pool = nn.AdaptiveAvgPool2d(4)
+        self.fc = nn.Linear(48, 10)
+
+    def forward(self, x):
+        return torch.softmax(self.fc(self.pool(x).flatten(1)), dim=1)
+
+
 def export(model, path):
     scripted = torch.jit.script(model.eval())
     scripted.save(path)
@@ -287,6 +299,44 @@ def image_fixture(out_dir):
     write_rows(os.path.join(out_dir, "images.jsonl"), rows)
 
 
+IMAGE_LABELS = ["apple", "bicycle", "cloud", "dolphin", "elephant", "forest", "guitar", "harbor",
+                "island", "jellyfish"]
+
+
+def image_classifier_fixture(out_dir):
+    """A classifier over the fixture images, its labels file, and torch.topk(5) of its output per
+    image after torchvision's Resize(64), CenterCrop(56): the image notebook's golden top-5."""
+    from PIL import Image
+    from torchvision import transforms
+
+    torch.manual_seed(16)  # a seed whose top-6 scores are at least 0.004 apart on every image
+    scripted = export(TinyImageClassifier(), os.path.join(out_dir, "image_classifier.pt"))
+    with open(os.path.join(out_dir, "image_labels.txt"), "w") as out:
+        out.write("\n".join(IMAGE_LABELS) + "\n")
+    preprocess = transforms.Compose([
+        transforms.Resize(64),
+        transforms.CenterCrop(56),
+        transforms.ToTensor(),
+        transforms.Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225]),
+    ])
+    rows = []
+    image_dir = os.path.join(out_dir, "images")
+    for name in sorted(os.listdir(image_dir)):
+        x = preprocess(Image.open(os.path.join(image_dir, name)).convert("RGB")).unsqueeze(0)
+        probabilities = predict(scripted, x)[0]
+        top = torch.topk(probabilities, 6)
+        # Java's image decoding differs from PIL's by a few 8-bit levels: ranks must not hinge on it.
+        gaps = top.values[:-1] - top.values[1:]
+        assert float(gaps.min()) > 0.004, "top-5 too close to rank reliably: %s" % top.values
+        rows.append({
+            "name": name,
+            "top5_index": top.indices[:5].tolist(),
+            "top5_label": [IMAGE_LABELS[i] for i in top.indices[:5].tolist()],
+            "top5_score": top.values[:5].tolist(),
+        })
+    write_rows(os.path.join(out_dir, "image_classifier.jsonl"), rows)
+
+
 def precision_fixtures(out_dir, rows):
     """Reduced-precision exports. PyTorch 1.13 cannot run half-precision Linear on a CPU, so the
     goldens are the float32 model's outputs, which fp16 scoring must match within a tolerance;
@@ -391,6 +441,8 @@ def main():
     dynamic_int8_fixture(args.out, 100)
     static_int8_fixture(args.out, 50)
     onnx_fixtures(args.out)
+    # Last: it seeds the generator itself, so the fixtures above stay as they were.
+    image_classifier_fixture(args.out)
     print("fixtures written to", args.out, "and", args.demo_model)
 
 

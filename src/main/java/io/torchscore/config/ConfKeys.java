@@ -328,7 +328,7 @@ public final class ConfKeys {
       parsed = Double.NaN;
     }
     TorchScoreException.check(
-        parsed >= 0 && parsed <= 1, "Invalid %s=%s: expected a number from 0 to 1", key, value);
+        parsed >= 0 && parsed <= 1, "Invalid %s=%s: expected a number from 0 to 1 (1: no limit)", key, value);
     return parsed;
   }
 
@@ -340,7 +340,7 @@ public final class ConfKeys {
       parsed = -2;
     }
     TorchScoreException.check(
-        parsed >= -1, "Invalid %s=%s: expected a whole number >= 0, or -1 for no limit", key, value);
+        parsed >= -1, "Invalid %s=%s: expected a whole number >= 0 (-1: no limit)", key, value);
     return parsed;
   }
 

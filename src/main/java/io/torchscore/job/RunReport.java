@@ -33,7 +33,19 @@ public record RunReport(
     long batches,
     long modelLoads,
     int batchSize,
-    double seconds) {
+    double seconds,
+    DeviceUse devices) {
+
+  /**
+   * Where the tasks scored and how the devices coped.
+   *
+   * @param tasksByDevice task attempts per device ({@code cpu}, {@code gpu(0)}, ...)
+   * @param outOfMemorySplits batches split because the device ran out of memory
+   * @param batchRowsThatFitted the smallest batch that fitted after such a split, 0 when none
+   * @param gpuWaitMillis the time tasks waited for a GPU slot ({@code gpu.concurrency})
+   */
+  public record DeviceUse(
+      Map<String, Long> tasksByDevice, long outOfMemorySplits, long batchRowsThatFitted, long gpuWaitMillis) {}
 
   /**
    * Returns the scoring rate.
@@ -70,6 +82,16 @@ public record RunReport(
           });
       text.append(String.format("%n"));
     }
+    if (devices.tasksByDevice().keySet().stream().anyMatch(device -> !device.equals("cpu"))) {
+      text.append(String.format("Devices: %s; waited %,d ms for GPU slots%n", devices.tasksByDevice(), devices.gpuWaitMillis()));
+    }
+    if (devices.outOfMemorySplits() > 0) {
+      text.append(
+          String.format(
+              "Out of device memory: %,d batches split; a batch of %,d rows fitted (set spark.torchscore.batch.size to it)%n",
+              devices.outOfMemorySplits(),
+              devices.batchRowsThatFitted()));
+    }
     text.append(String.format("Output: %s (%s)", output, outputFormat));
     if (rejects != null) {
       text.append(String.format("%nRejects: %s", rejects));
@@ -98,6 +120,10 @@ public record RunReport(
     map.put("batch_size", batchSize);
     map.put("seconds", seconds);
     map.put("rows_per_s", rowsPerSecond());
+    map.put("tasks_by_device", devices.tasksByDevice());
+    map.put("out_of_memory_splits", devices.outOfMemorySplits());
+    map.put("batch_rows_that_fitted", devices.batchRowsThatFitted());
+    map.put("gpu_wait_ms", devices.gpuWaitMillis());
     return map;
   }
 }

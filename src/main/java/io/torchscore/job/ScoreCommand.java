@@ -4,6 +4,7 @@ import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.JobSettings;
 import io.torchscore.config.Redaction;
+import io.torchscore.config.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -36,6 +37,7 @@ import scala.Tuple2;
 @Command(
     name = "score",
     mixinStandardHelpOptions = true,
+    versionProvider = ScoreCommand.Version.class,
     description = "Appends a TorchScript model's predictions to a table, on Spark.")
 public final class ScoreCommand implements Callable<Integer> {
 
@@ -75,7 +77,40 @@ public final class ScoreCommand implements Callable<Integer> {
    * @param args the command-line arguments
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ScoreCommand()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Returns the command line, its {@code --help} listing every setting with its default.
+   *
+   * @return the command line to execute
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new ScoreCommand());
+    StringBuilder settings = new StringBuilder();
+    for (Setting<?> setting : ConfKeys.all()) {
+      settings.append("  ").append(ConfKeys.describe(setting)).append("%n");
+    }
+    settings.append("  ").append(ConfKeys.INPUT_OPTION_PREFIX).append("<name>: a reader option%n");
+    cli.getCommandSpec()
+        .usageMessage()
+        .footerHeading("%nSettings (Spark conf keys, from --conf, --properties-file or spark-submit):%n")
+        .footer(settings.toString().replace("%", "%%").replace("%%n", "%n"));
+    return cli;
+  }
+
+  /** Prints the version built into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      Properties properties = new Properties();
+      try (InputStream in = ScoreCommand.class.getResourceAsStream("/io/torchscore/version.properties")) {
+        if (in != null) {
+          properties.load(in);
+        }
+      }
+      return new String[] {"torchscore " + properties.getProperty("version", "(unknown version)")};
+    }
   }
 
   @Override
@@ -89,7 +124,17 @@ public final class ScoreCommand implements Callable<Integer> {
       err.println("torchscore: " + e.getMessage());
       return EXIT_BAD_INPUT;
     }
-    SparkSession spark = session(given);
+    SparkConf sparkConf = sparkConf(given);
+    try {
+      // Settings are checked before Spark starts: a typo costs a second, not a cluster start-up.
+      JobSettings.fromConf(entries(sparkConf.getAll()));
+    } catch (TorchScoreException e) {
+      err.println("torchscore: " + Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
+      return EXIT_BAD_INPUT;
+    }
+    // A Databricks JAR task or a notebook shares its session: the job must not stop it.
+    boolean shared = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = SparkSession.builder().config(sparkConf).getOrCreate();
     try {
       Map<String, String> settings = sparkConf(spark);
       LOG.info("Job settings: {}", torchscoreSettings(settings));
@@ -106,7 +151,9 @@ public final class ScoreCommand implements Callable<Integer> {
       // Spark's SparkException is checked in Java's eyes, yet thrown by its actions.
       return failed(err, runFailure(e), e);
     } finally {
-      spark.stop();
+      if (!shared) {
+        spark.stop();
+      }
     }
   }
 
@@ -144,7 +191,7 @@ public final class ScoreCommand implements Callable<Integer> {
     return entries;
   }
 
-  private static SparkSession session(Map<String, String> given) {
+  private static SparkConf sparkConf(Map<String, String> given) {
     SparkConf sparkConf = new SparkConf();
     given.forEach(sparkConf::set);
     if (!sparkConf.contains("spark.master")) {
@@ -169,15 +216,19 @@ public final class ScoreCommand implements Callable<Integer> {
           SPARK_PLUGINS,
           (plugins.isBlank() ? "" : plugins + ",") + FailFastPlugin.class.getName());
     }
-    return SparkSession.builder().config(sparkConf).getOrCreate();
+    return sparkConf;
   }
 
-  private static Map<String, String> sparkConf(SparkSession spark) {
+  private static Map<String, String> entries(Tuple2<String, String>[] all) {
     Map<String, String> entries = new LinkedHashMap<>();
-    for (Tuple2<String, String> entry : spark.sparkContext().getConf().getAll()) {
+    for (Tuple2<String, String> entry : all) {
       entries.put(entry._1(), entry._2());
     }
     return entries;
+  }
+
+  private static Map<String, String> sparkConf(SparkSession spark) {
+    return entries(spark.sparkContext().getConf().getAll());
   }
 
   private static String torchscoreSettings(Map<String, String> settings) {

@@ -106,7 +106,23 @@ public final class ScoreJob {
         result.metrics().batches(),
         result.metrics().modelLoads(),
         result.batchRows(),
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9,
+        new RunReport.DeviceUse(
+            tasksByDevice(result.metrics().devices()),
+            result.metrics().outOfMemorySplits(),
+            result.metrics().batchRowsThatFitted(),
+            result.metrics().gpuWaitMillis()));
+  }
+
+  /** Counts task attempts per device from entries such as {@code executor 1, partition 3: gpu(1) (...)}. */
+  private static java.util.Map<String, Long> tasksByDevice(java.util.List<String> tasks) {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (String task : tasks) {
+      String choice = task.substring(task.indexOf(": ") + 2);
+      int space = choice.indexOf(' ');
+      counts.merge(space < 0 ? choice : choice.substring(0, space), 1L, Long::sum);
+    }
+    return counts;
   }
 
   private void checkFileSystems() {

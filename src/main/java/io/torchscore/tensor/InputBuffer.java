@@ -78,6 +78,17 @@ final class InputBuffer implements ValueSink {
     }
   }
 
+  @Override
+  public void putFloats(int i, float[] values) {
+    if (floats != null) {
+      floats.put(offset + i, values);
+    } else {
+      for (int k = 0; k < values.length; k++) {
+        longs.put(offset + i + k, (long) values[k]);
+      }
+    }
+  }
+
   /** Page-locks the buffer for fast copies to a GPU, when CUDA is there. */
   void pin() {
     pinned = PinnedMemory.pin(bytes);

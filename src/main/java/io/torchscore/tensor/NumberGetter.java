@@ -59,6 +59,11 @@ final class NumberGetter implements Serializable {
     }
   }
 
+  /** Returns whether the values are floats, which an array can copy in bulk. */
+  boolean isFloat() {
+    return kind == Kind.FLOAT;
+  }
+
   /** Writes value {@code ordinal} of {@code from} to the sink at {@code i}. */
   void copy(SpecializedGetters from, int ordinal, ValueSink sink, int i) {
     switch (kind) {

@@ -11,4 +11,7 @@ interface ValueSink {
 
   /** Writes value {@code i} of the row from an integer. */
   void putLong(int i, long value);
+
+  /** Writes values {@code i} onwards of the row from floats, in bulk. */
+  void putFloats(int i, float[] values);
 }

@@ -1,74 +1,47 @@
 package io.torchscore.bench;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.translate.NoopTranslator;
-import ai.djl.translate.TranslateException;
+import ai.djl.ndarray.types.DataType;
 import io.torchscore.config.ScoreSettings;
-import io.torchscore.model.EngineStarter;
-import io.torchscore.tensor.BatchEncoder;
-import io.torchscore.tensor.InputLayout;
-import io.torchscore.tensor.InputSpec;
-import io.torchscore.tensor.OutputLayout;
-import io.torchscore.tensor.RowError;
+import io.torchscore.spark.BelowSpark;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * torchscore's scoring path for one model on one device, without Spark's scheduler: the input
- * layout and the output columns resolved as the driver resolves them, then per batch the
- * encoder, one forward and the decoder, as an executor's partition iterator runs them, on rows
- * in Spark's internal format ({@code id BIGINT, features ARRAY<FLOAT>}).
+ * torchscore's scoring path for one model on one device, without Spark's scheduler
+ * ({@link BelowSpark}: device choice, the executor's model cache in the asked precision, the
+ * partition iterator with its prefetch and pinned buffers), on rows in Spark's internal format
+ * ({@code id BIGINT, features ARRAY<FLOAT>}).
  */
 final class BelowSparkScorer implements AutoCloseable {
 
-  private static final int SAMPLE_ROWS = 2;
+  private final BelowSpark scorer;
 
-  private final Model model;
-  private final InputLayout inputs;
-  private final OutputLayout outputs;
-  private final Predictor<NDList, NDList> predictor;
-  private final BatchEncoder encoder;
-  private final int batchRows;
-
-  /** Loads the model on the device and resolves its inputs ({@code width} floats a row) and outputs. */
-  BelowSparkScorer(Path file, Device device, int width, int batchSize)
-      throws IOException, MalformedModelException, TranslateException {
+  /** Loads the model on the device ({@code cpu} or {@code gpu}) in the precision, {@code width} floats a row. */
+  BelowSparkScorer(Path file, String device, String precision, int threads, int width, int batchSize)
+      throws IOException {
     ScoreSettings settings =
         ScoreSettings.builder()
             .modelPath(file.toString())
             .featuresCol("features")
+            .device(device)
+            .precision(precision)
             .batchSize(batchSize)
             .batchMaxBytes(Integer.MAX_VALUE)
+            .cacheDir(System.getProperty("java.io.tmpdir") + "/torchscore-gpu-check")
             .build();
     StructType schema =
         new StructType()
             .add("id", DataTypes.LongType, false)
             .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-    this.inputs = InputLayout.resolve(settings, schema, column -> width);
-    this.model = Model.newInstance("gpu-check", device, EngineStarter.ENGINE);
-    try {
-      model.load(file);
-      this.outputs = sampleOutputs(settings);
-      this.predictor = model.newPredictor(new NoopTranslator());
-    } catch (IOException | MalformedModelException | TranslateException | RuntimeException e) {
-      model.close();
-      throw e;
-    }
-    this.batchRows = inputs.batchRows(batchSize, Integer.MAX_VALUE);
-    this.encoder = new BatchEncoder(inputs, batchRows, false);
+    this.scorer = new BelowSpark(settings, schema, threads, width);
   }
 
   /** Returns a row as a Spark scan gives it: {@code id} and the {@code features} array. */
@@ -78,60 +51,49 @@ final class BelowSparkScorer implements AutoCloseable {
 
   /** Returns the rows per batch. */
   int batchRows() {
-    return batchRows;
+    return scorer.batchRows();
+  }
+
+  /** Returns the device chosen. */
+  String device() {
+    return scorer.device();
   }
 
   /** Returns the type of the (first) prediction column. */
-  DataType predictionType() {
-    return outputs.fields().get(0).dataType();
+  org.apache.spark.sql.types.DataType predictionType() {
+    return scorer.predictionType();
   }
 
   /** Returns the model, for a raw loop on the same loaded module. */
   Model model() {
-    return model;
+    return scorer.model();
   }
 
-  /**
-   * Scores rows {@code [from, to)} (at most a batch) and returns each row with its prediction
-   * columns appended, as Spark receives them.
-   */
-  InternalRow[] scoreBatch(InternalRow[] rows, int from, int to) throws TranslateException {
-    encoder.reset();
-    for (int i = from; i < to; i++) {
-      RowError error = encoder.add(rows[i]);
-      if (error != null) {
-        throw new IllegalArgumentException("row " + i + " is bad: " + error.message());
-      }
-    }
+  /** Returns the model's float type: what its float inputs are cast to. */
+  DataType floatType() {
+    return scorer.floatType();
+  }
+
+  /** Scores rows {@code [from, to)} as one partition and returns them with their predictions, copied. */
+  InternalRow[] score(InternalRow[] rows, int from, int to) {
     InternalRow[] scored = new InternalRow[to - from];
-    try (NDManager batch = model.getNDManager().newSubManager()) {
-      NDList output = predictor.predict(encoder.toInputs(batch, 0, to - from, ai.djl.ndarray.types.DataType.FLOAT32));
-      output.attach(batch);
-      Object[][] values = outputs.decode(output, to - from);
-      for (int i = 0; i < scored.length; i++) {
-        scored[i] = new JoinedRow(rows[from + i], new GenericInternalRow(values[i]));
-      }
+    Iterator<InternalRow> partition = scorer.score(Arrays.asList(rows).subList(from, to).iterator());
+    for (int i = 0; partition.hasNext(); i++) {
+      scored[i] = partition.next().copy();
     }
     return scored;
   }
 
-  /** Learns the prediction columns from a batch of zeros, as the driver's validation does. */
-  private OutputLayout sampleOutputs(ScoreSettings settings) throws TranslateException {
-    try (NDManager manager = model.getNDManager().newSubManager();
-        Predictor<NDList, NDList> sample = model.newPredictor(new NoopTranslator())) {
-      NDList zeros = new NDList();
-      for (InputSpec input : inputs.inputs()) {
-        zeros.add(manager.zeros(input.batchShape(SAMPLE_ROWS), input.dataType()));
-      }
-      NDList output = sample.predict(zeros);
-      output.attach(manager);
-      return OutputLayout.of(output, SAMPLE_ROWS, settings, List.of());
+  /** Scores rows {@code [from, to)} as one partition, reading each result row as Spark would. */
+  void drain(InternalRow[] rows, int from, int to) {
+    Iterator<InternalRow> partition = scorer.score(Arrays.asList(rows).subList(from, to).iterator());
+    while (partition.hasNext()) {
+      partition.next();
     }
   }
 
   @Override
   public void close() {
-    predictor.close();
-    model.close();
+    scorer.close();
   }
 }

@@ -62,6 +62,9 @@ public final class GpuCheckCommand implements Callable<Integer> {
   @Option(names = "--resnet-batch-sizes", defaultValue = "64,256", split = ",", description = "ResNet-18 batch sizes.")
   private List<Integer> resnetBatchSizes;
 
+  @Option(names = "--precisions", defaultValue = "fp32,fp16", split = ",", description = "spark.torchscore.precision of the throughput runs.")
+  private List<String> precisions;
+
   @Option(names = "--seconds", defaultValue = "3", description = "Least timed seconds per run.")
   private double seconds;
 
@@ -107,27 +110,36 @@ public final class GpuCheckCommand implements Callable<Integer> {
     List<String> goldens = new ArrayList<>();
     for (String name : FIXTURES) {
       GoldenFixture fixture = GoldenFixture.read(fixtures, name);
-      double error = maxError(fixture, target);
-      matched &= error <= tolerance;
-      goldens.add(
-          new Json()
-              .field("model", name)
-              .field("rows", fixture.features().length)
-              .field("max_abs_error", error)
-              .field("tolerance", tolerance)
-              .field("matched", error <= tolerance)
-              .toString());
+      for (String precision : List.of("fp32", "fp16")) {
+        // float16 keeps 11 significant bits: these MLPs stay within 1e-2 of PyTorch's float32.
+        double bound = precision.equals("fp32") ? tolerance : Math.max(tolerance, 1e-2);
+        double error = maxError(fixture, precision);
+        matched &= error <= bound;
+        goldens.add(
+            new Json()
+                .field("model", name)
+                .field("precision", precision)
+                .field("rows", fixture.features().length)
+                .field("max_abs_error", error)
+                .field("tolerance", bound)
+                .field("matched", error <= bound)
+                .toString());
+      }
     }
     json.raw("goldens", "[" + String.join(", ", goldens) + "]");
 
     List<ThroughputLoop.Run> runs = new ArrayList<>();
     Path mlp = fixtures.resolve("tutorial_mlp.pt");
-    for (int batch : mlpBatchSizes) {
-      runs.addAll(time("mlp", mlp, target, 10, Math.max(mlpRows, batch), batch));
+    for (String precision : precisions) {
+      for (int batch : mlpBatchSizes) {
+        runs.addAll(time("mlp", mlp, precision, 10, Math.max(mlpRows, batch), batch));
+      }
     }
     if (resnet18 != null && Files.isRegularFile(resnet18)) {
-      for (int batch : resnetBatchSizes) {
-        runs.addAll(time("resnet18", resnet18, target, RESNET_WIDTH, Math.max(resnetRows, batch), batch));
+      for (String precision : precisions) {
+        for (int batch : resnetBatchSizes) {
+          runs.addAll(time("resnet18", resnet18, precision, RESNET_WIDTH, Math.max(resnetRows, batch), batch));
+        }
       }
     } else {
       json.field("resnet18", "skipped: no export given (--resnet18)");
@@ -138,6 +150,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
       Json row =
           new Json()
               .field("model", run.model())
+              .field("precision", run.precision())
               .field("mode", run.mode())
               .field("batch_size", run.batchSize())
               .field("rows", run.rows())
@@ -175,18 +188,19 @@ public final class GpuCheckCommand implements Callable<Integer> {
   }
 
   /** Scores a fixture on the device and returns the largest difference from PyTorch's outputs. */
-  private static double maxError(GoldenFixture fixture, Device target) throws Exception {
+  private double maxError(GoldenFixture fixture, String precision) throws Exception {
     int rows = fixture.features().length;
     InternalRow[] input = new InternalRow[rows];
     for (int i = 0; i < rows; i++) {
       input[i] = BelowSparkScorer.row(i, fixture.features()[i]);
     }
     double error = 0;
-    try (BelowSparkScorer scorer = new BelowSparkScorer(fixture.model(), target, fixture.width(), 256)) {
+    try (BelowSparkScorer scorer = new BelowSparkScorer(fixture.model(), device, precision, threads, fixture.width(), 256)) {
       boolean array = scorer.predictionType() instanceof ArrayType;
-      for (int from = 0; from < rows; from += scorer.batchRows()) {
-        int to = Math.min(rows, from + scorer.batchRows());
-        InternalRow[] scored = scorer.scoreBatch(input, from, to);
+      // Two partitions, so that each spans several batches (and prefetches on a GPU).
+      for (int from = 0; from < rows; from += (rows + 1) / 2) {
+        int to = Math.min(rows, from + (rows + 1) / 2);
+        InternalRow[] scored = scorer.score(input, from, to);
         for (int i = 0; i < scored.length; i++) {
           // Columns: id, features, then the prediction.
           float[] predicted = array ? scored[i].getArray(2).toFloatArray() : new float[] {scored[i].getFloat(2)};
@@ -203,10 +217,11 @@ public final class GpuCheckCommand implements Callable<Integer> {
     return error;
   }
 
-  private List<ThroughputLoop.Run> time(String name, Path model, Device target, int width, int rows, int batch)
+  private List<ThroughputLoop.Run> time(String name, Path model, String precision, int width, int rows, int batch)
       throws Exception {
-    try (BelowSparkScorer scorer = new BelowSparkScorer(model, target, width, batch)) {
-      ThroughputLoop loop = new ThroughputLoop(name, scorer, width, rows, seconds);
+    try (BelowSparkScorer scorer = new BelowSparkScorer(model, device, precision, threads, width, batch)) {
+      System.err.println("gpu-check: " + name + " " + precision + " on " + scorer.device());
+      ThroughputLoop loop = new ThroughputLoop(name, precision, scorer, width, rows, seconds);
       return List.of(loop.raw(), loop.torchscore());
     }
   }

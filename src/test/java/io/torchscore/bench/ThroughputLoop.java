@@ -1,6 +1,7 @@
 package io.torchscore.bench;
 
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -23,7 +24,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 final class ThroughputLoop {
 
   /** One timed run. */
-  record Run(String model, String mode, int batchSize, long rows, double seconds) {
+  record Run(String model, String precision, String mode, int batchSize, long rows, double seconds) {
 
     double rowsPerSecond() {
       return rows / seconds;
@@ -31,6 +32,7 @@ final class ThroughputLoop {
   }
 
   private final String name;
+  private final String precision;
   private final BelowSparkScorer scorer;
   private final int width;
   private final int rows;
@@ -39,8 +41,9 @@ final class ThroughputLoop {
   private final InternalRow[] internalRows;
 
   /** Makes {@code rows} random rows of {@code width} floats (a fixed seed) for the scorer's model. */
-  ThroughputLoop(String name, BelowSparkScorer scorer, int width, int rows, double seconds) {
+  ThroughputLoop(String name, String precision, BelowSparkScorer scorer, int width, int rows, double seconds) {
     this.name = name;
+    this.precision = precision;
     this.scorer = scorer;
     this.width = width;
     this.rows = rows;
@@ -71,36 +74,48 @@ final class ThroughputLoop {
                       .limit(to * width * Float.BYTES)
                       .slice()
                       .order(ByteOrder.nativeOrder());
-              NDList output = predictor.predict(new NDList(batch.create(slice, new Shape(to - from, width), DataType.FLOAT32)));
+              NDArray input = batch.create(slice, new Shape(to - from, width), DataType.FLOAT32);
+              if (scorer.floatType() != DataType.FLOAT32) {
+                input = input.toType(scorer.floatType(), false);
+              }
+              NDList output = predictor.predict(new NDList(input));
               output.attach(batch);
-              output.singletonOrThrow().toFloatArray();
+              output.singletonOrThrow().toType(DataType.FLOAT32, false).toFloatArray();
             }
           };
       return time("raw", pass);
     }
   }
 
-  /** Times torchscore's path: encoder, forward, decoder, rows with predictions appended. */
+  /**
+   * Times torchscore's path: each pass is one partition through the executor's iterator
+   * (encoder, forward, decoder, rows with predictions appended; prefetch on a GPU).
+   */
   Run torchscore() throws TranslateException {
-    return time("torchscore", (from, to) -> scorer.scoreBatch(internalRows, from, to));
+    return time("torchscore", (from, to) -> scorer.drain(internalRows, from, to));
   }
 
   private Run time(String mode, Pass pass) throws TranslateException {
     int batch = scorer.batchRows();
-    runPass(pass, batch);
+    boolean partition = mode.equals("torchscore");
+    runPass(pass, batch, partition);
     long start = System.nanoTime();
     long scored = 0;
     do {
-      scored += runPass(pass, batch);
+      scored += runPass(pass, batch, partition);
     } while (System.nanoTime() - start < seconds * 1e9);
-    return new Run(name, mode, batch, scored, (System.nanoTime() - start) / 1e9);
+    return new Run(name, precision, mode, batch, scored, (System.nanoTime() - start) / 1e9);
   }
 
   /** Scores whole batches only: a ragged last batch is a new shape, which TorchScript re-optimises for. */
-  private long runPass(Pass pass, int batch) throws TranslateException {
+  private long runPass(Pass pass, int batch, boolean partition) throws TranslateException {
     int whole = rows - rows % batch;
     if (whole == 0) {
       throw new IllegalArgumentException(name + ": " + rows + " rows make no whole batch of " + batch);
+    }
+    if (partition) {
+      pass.score(0, whole);
+      return whole;
     }
     for (int from = 0; from < whole; from += batch) {
       pass.score(from, from + batch);

@@ -74,6 +74,10 @@ class ScoreCommandTest {
     assertThat(json.get("batch_size").asInt()).isEqualTo(100);
     assertThat(json.get("batches").asLong()).isGreaterThanOrEqualTo(10);
     assertThat(json.get("rows_per_s").asDouble()).isPositive();
+    // No GPU here: every task scored on the CPU, and no batch ran out of memory.
+    assertThat(json.get("tasks_by_device").fieldNames()).toIterable().containsExactly("cpu");
+    assertThat(json.get("tasks_by_device").get("cpu").asLong()).isPositive();
+    assertThat(json.get("out_of_memory_splits").asLong()).isZero();
 
     SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
     try {

@@ -1,0 +1,171 @@
+# Databricks notebook source
+# MAGIC %md
+# MAGIC # Score a table with a PyTorch model, from Python
+# MAGIC
+# MAGIC This notebook adds a model's predictions to a table with **torchscore**, from PySpark. The
+# MAGIC model is a TorchScript file, made with `torch.jit.script(model).save("model.pt")` (or
+# MAGIC `torch.jit.trace`). torchscore runs it inside Spark's JVM on every executor, in batches, and
+# MAGIC appends its output to each row as a new column; every input column is kept. The Python
+# MAGIC module `torchscore` only forwards your calls to the JVM and gives back PySpark DataFrames, so
+# MAGIC no PyTorch is needed on the cluster.
+# MAGIC
+# MAGIC **Before you start**, once per cluster:
+# MAGIC - the cluster runs in *dedicated* (single user) access mode: torchscore is a JVM library, and
+# MAGIC   standard access mode and serverless compute do not run user JVM code;
+# MAGIC - the cluster jar `torchscore-<version>-cluster.jar` is installed as a cluster library
+# MAGIC   (Compute → your cluster → Libraries → Install new → JAR). The Python module is inside it.
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 1. Say where the jar, the model and the table are
+# MAGIC
+# MAGIC - `jar_path`: where the cluster jar was uploaded; step 2 imports the Python module from it.
+# MAGIC - `model_path`: the TorchScript file; any path Spark can read (`dbfs:/`, `s3a://`,
+# MAGIC   `abfss://`, a Unity Catalog volume under `/Volumes/...`).
+# MAGIC - `input_table`: the table to score.
+# MAGIC - `features_column`: the column that holds each row's model input, here an array of 10
+# MAGIC   floats (a Spark ML vector column or a binary column of image bytes work too).
+
+# COMMAND ----------
+
+# Parameters
+jar_path = "dbfs:/FileStore/jars/torchscore-0.1.0-SNAPSHOT-cluster.jar"
+model_path = "dbfs:/models/tutorial_mlp.pt"
+input_table = "main.default.customer_features"
+features_column = "features"
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 2. Import torchscore
+# MAGIC
+# MAGIC The module `torchscore.py` sits at the root of the cluster jar. `addPyFile` puts the jar on
+# MAGIC Python's path (a jar is a zip file, and Python imports from zip files), on the driver and the
+# MAGIC executors.
+
+# COMMAND ----------
+
+spark.sparkContext.addPyFile(jar_path)
+
+from torchscore import TorchScorer
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 3. Look at the input
+# MAGIC
+# MAGIC `display` shows a DataFrame as a table. Each row has an `id` and a `features` array.
+
+# COMMAND ----------
+
+input_df = spark.table(input_table)
+display(input_df.limit(5))
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 4. Score it with the builder
+# MAGIC
+# MAGIC `TorchScorer.builder()` takes the settings one by one: the model path and the features are
+# MAGIC required, `predictionCol` names the new column, and `.option(name, value)` sets any other
+# MAGIC setting by the name it has in torchscore's README (here `batch.size`, the rows given to the
+# MAGIC model in one call).
+# MAGIC
+# MAGIC `transform` checks the model on the driver (it loads it and scores a small sample batch, so a
+# MAGIC wrong column or shape fails here, with a message naming the setting) and returns a PySpark
+# MAGIC DataFrame. Nothing is scored until something reads it, such as `display`.
+
+# COMMAND ----------
+
+scored = (
+    TorchScorer.builder()
+    .modelPath(model_path)
+    .featuresCol(features_column)
+    .predictionCol("score")
+    .option("batch.size", 1024)
+    .build()
+    .transform(input_df)
+)
+display(scored.orderBy("id"))
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC The same settings can be given as keywords, with `_` in place of `.` in their names:
+
+# COMMAND ----------
+
+scorer = TorchScorer.builder(
+    model_path=model_path, features=features_column, prediction_column="score", batch_size=1024
+).build()
+print(scorer.settings())
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 5. Or take the settings from the session
+# MAGIC
+# MAGIC The settings are also Spark conf keys (`spark.torchscore.` + the setting's name), the way the
+# MAGIC scheduled job takes them. Set them on the session with `spark.conf.set`, or once in the
+# MAGIC cluster's Spark config, and `TorchScorer.fromConf(spark)` reads them.
+# MAGIC
+# MAGIC `on.error = null` keeps a row the model cannot score (a null or short `features` array) with
+# MAGIC a null score and the reason in an `_error` column, instead of stopping.
+# MAGIC
+# MAGIC `score` returns the scored rows together with counters: rows scored, bad rows and forward
+# MAGIC calls, complete once an action (here `display`) has run. They count every pass over the
+# MAGIC data: an action that reads the rows twice (a sort first samples them) counts them twice;
+# MAGIC `result.persist()` keeps the scores so that later actions reuse them.
+
+# COMMAND ----------
+
+spark.conf.set("spark.torchscore.model.path", model_path)
+spark.conf.set("spark.torchscore.features", features_column)
+spark.conf.set("spark.torchscore.prediction.column", "score")
+spark.conf.set("spark.torchscore.on.error", "null")
+
+result = TorchScorer.fromConf(spark).score(input_df)
+scored_from_conf = result.scored()
+display(scored_from_conf)
+
+# COMMAND ----------
+
+metrics = result.metrics()
+print(metrics.asDict())
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 6. Query the scores with SQL
+# MAGIC
+# MAGIC A temporary view gives the scored DataFrame a name that SQL cells can use, for as long as
+# MAGIC this notebook is attached.
+
+# COMMAND ----------
+
+scored_from_conf.createOrReplaceTempView("scored")
+
+# COMMAND ----------
+
+# MAGIC %sql
+# MAGIC SELECT id, score
+# MAGIC FROM scored
+# MAGIC WHERE score IS NOT NULL
+# MAGIC ORDER BY score DESC
+# MAGIC LIMIT 10
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 7. Save the scores
+# MAGIC
+# MAGIC To keep them, write the DataFrame as a table, e.g.
+# MAGIC `scored_from_conf.write.mode("overwrite").saveAsTable("main.default.customer_scores")`.
+# MAGIC The settings set with `spark.conf.set` stay on this notebook's session; unset them when
+# MAGIC you are done so that they do not leak into later cells.
+
+# COMMAND ----------
+
+for name in ["model.path", "features", "prediction.column", "on.error"]:
+    spark.conf.unset("spark.torchscore." + name)

@@ -1,0 +1,145 @@
+// Databricks notebook source
+// MAGIC %md
+// MAGIC # Score a table with a PyTorch model
+// MAGIC
+// MAGIC This notebook adds a model's predictions to a table with **torchscore**. The model is a
+// MAGIC TorchScript file, made in Python with `torch.jit.script(model).save("model.pt")` (or
+// MAGIC `torch.jit.trace`). torchscore runs it inside Spark, on every executor, in batches, and
+// MAGIC appends its output to each row as a new column; every input column is kept.
+// MAGIC
+// MAGIC **Before you start**, once per cluster:
+// MAGIC - the cluster runs in *dedicated* (single user) access mode: torchscore is a JVM library, and
+// MAGIC   standard access mode and serverless compute do not run user JVM code;
+// MAGIC - the cluster jar `torchscore-<version>-cluster.jar` is installed as a cluster library
+// MAGIC   (Compute → your cluster → Libraries → Install new → JAR).
+// MAGIC
+// MAGIC This notebook installs nothing itself.
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## 1. Say where the model and the table are
+// MAGIC
+// MAGIC - `modelPath`: the TorchScript file; any path Spark can read (`dbfs:/`, `s3a://`,
+// MAGIC   `abfss://`, a Unity Catalog volume under `/Volumes/...`).
+// MAGIC - `inputTable`: the table to score.
+// MAGIC - `featuresColumn`: the column that holds each row's model input, here an array of 10 floats
+// MAGIC   (a Spark ML vector column or a binary column of image bytes work too).
+// MAGIC
+// MAGIC Change these three values for your workspace; nothing else needs editing.
+
+// COMMAND ----------
+
+// Parameters
+val modelPath = "dbfs:/models/tutorial_mlp.pt"
+val inputTable = "main.default.customer_features"
+val featuresColumn = "features"
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## 2. Look at the input
+// MAGIC
+// MAGIC `display` shows a DataFrame as a table. Each row has an `id` and a `features` array.
+
+// COMMAND ----------
+
+val input = spark.table(inputTable)
+display(input.limit(5))
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## 3. Score it with the builder
+// MAGIC
+// MAGIC `TorchScorer.builder()` takes the settings one by one. The model path and the features are
+// MAGIC required; `predictionCol` names the new column. Any other setting is set by its name with
+// MAGIC `.option(name, value)`, using the names of the settings table in torchscore's README (here
+// MAGIC `batch.size`, the rows given to the model in one call).
+// MAGIC
+// MAGIC `transform` checks the model on the driver (it loads it and scores a small sample batch, so a
+// MAGIC wrong column or shape fails here, with a message naming the setting) and returns a new
+// MAGIC DataFrame. Nothing is scored until something reads it, such as `display`.
+
+// COMMAND ----------
+
+import io.torchscore.spark.TorchScorer
+
+val scored = TorchScorer.builder()
+  .modelPath(modelPath)
+  .featuresCol(featuresColumn)
+  .predictionCol("score")
+  .option("batch.size", "1024")
+  .build()
+  .transform(input)
+
+display(scored.orderBy("id"))
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## 4. Or take the settings from the session
+// MAGIC
+// MAGIC The same settings can be Spark conf keys (`spark.torchscore.` + the setting's name), the way
+// MAGIC the scheduled job takes them. Set them on the session with `spark.conf.set`, or once in the
+// MAGIC cluster's Spark config, and `TorchScorer.fromConf(spark)` reads them.
+// MAGIC
+// MAGIC `on.error = null` keeps a row the model cannot score (a null or short `features` array) with
+// MAGIC a null score and the reason in an `_error` column, instead of stopping.
+// MAGIC
+// MAGIC `score` returns the scored rows together with counters: rows scored, bad rows and forward
+// MAGIC calls, complete once an action (here `display`) has run. They count every pass over the
+// MAGIC data: an action that reads the rows twice (a sort first samples them) counts them twice;
+// MAGIC `result.persist()` keeps the scores so that later actions reuse them.
+
+// COMMAND ----------
+
+spark.conf.set("spark.torchscore.model.path", modelPath)
+spark.conf.set("spark.torchscore.features", featuresColumn)
+spark.conf.set("spark.torchscore.prediction.column", "score")
+spark.conf.set("spark.torchscore.on.error", "null")
+
+val result = TorchScorer.fromConf(spark).score(input)
+val scoredFromConf = result.scored()
+display(scoredFromConf)
+
+// COMMAND ----------
+
+val metrics = result.metrics()
+println(s"rows scored: ${metrics.rows()}, bad rows kept: ${metrics.nulled()}, forward calls: ${metrics.batches()}")
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## 5. Query the scores with SQL
+// MAGIC
+// MAGIC A temporary view gives the scored DataFrame a name that SQL cells can use, for as long as
+// MAGIC this notebook is attached.
+
+// COMMAND ----------
+
+scoredFromConf.createOrReplaceTempView("scored")
+
+// COMMAND ----------
+
+// MAGIC %sql
+// MAGIC SELECT id, score
+// MAGIC FROM scored
+// MAGIC WHERE score IS NOT NULL
+// MAGIC ORDER BY score DESC
+// MAGIC LIMIT 10
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## 6. Save the scores
+// MAGIC
+// MAGIC To keep them, write the DataFrame as a table, e.g.
+// MAGIC `scoredFromConf.write.mode("overwrite").saveAsTable("main.default.customer_scores")`.
+// MAGIC The settings set with `spark.conf.set` stay on this notebook's session; unset them when
+// MAGIC you are done so that they do not leak into later cells.
+
+// COMMAND ----------
+
+Seq("model.path", "features", "prediction.column", "on.error")
+  .foreach(name => spark.conf.unset("spark.torchscore." + name))

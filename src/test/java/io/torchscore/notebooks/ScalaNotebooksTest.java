@@ -1,0 +1,199 @@
+package io.torchscore.notebooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.torchscore.SparkTestBase;
+import io.torchscore.notebooks.DatabricksNotebook.Cell;
+import io.torchscore.notebooks.DatabricksNotebook.Kind;
+import io.torchscore.notebooks.NotebookRuntime.Displayed;
+import io.torchscore.spark.ScoreMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the Scala notebooks' code cells in order in a Scala 2.13 interpreter against a local
+ * session, with {@code display} collecting what it is given and {@code %sql} cells run through
+ * {@code spark.sql}, and checks what was displayed against PyTorch's outputs. Skipped on Scala
+ * 2.12 (the spark-3.5 profile), where no 2.13 interpreter can load Spark's classes.
+ */
+class ScalaNotebooksTest extends SparkTestBase {
+
+  @BeforeAll
+  static void needsScala213() {
+    assumeTrue(
+        scala.util.Properties.versionNumberString().startsWith("2.13."),
+        "the notebooks run in a Scala 2.13 interpreter; this Spark uses Scala "
+            + scala.util.Properties.versionNumberString());
+  }
+
+  /**
+   * Runs every cell; after the cell marked {@code // Parameters}, runs the test's own values, and
+   * after a cell containing a marker, that marker's check.
+   */
+  private static void runAll(DatabricksNotebook notebook, String parameters, Map<String, Consumer<ScalaNotebook>> after) {
+    NotebookRuntime.start(spark);
+    boolean parametersSeen = false;
+    try (ScalaNotebook repl = new ScalaNotebook()) {
+      for (Cell cell : notebook.cells()) {
+        if (cell.kind() == Kind.SQL) {
+          NotebookRuntime.display(spark.sql(cell.text()));
+        } else if (cell.kind() == Kind.CODE) {
+          repl.run(cell.text());
+          if (cell.text().startsWith("// Parameters")) {
+            repl.run(parameters);
+            parametersSeen = true;
+          }
+          after.forEach((marker, check) -> {
+            if (cell.text().contains(marker)) {
+              check.accept(repl);
+            }
+          });
+        }
+      }
+      assertThat(parametersSeen).as("a code cell starting with // Parameters").isTrue();
+    }
+  }
+
+  private static Map<Long, Double> expectedById(String fixture) throws IOException {
+    Map<Long, Double> expected = new LinkedHashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : Files.readAllLines(fixture(fixture))) {
+      JsonNode row = json.readTree(line);
+      expected.put(row.get("id").asLong(), row.get("expected").asDouble());
+    }
+    return expected;
+  }
+
+  private static void assertScores(Displayed shown, Map<Long, Double> expected) {
+    assertThat(shown.rows()).hasSize(expected.size());
+    for (Row row : shown.rows()) {
+      double want = expected.get(row.getLong(row.fieldIndex("id")));
+      assertThat((double) row.getFloat(row.fieldIndex("score"))).isCloseTo(want, within(1e-5));
+    }
+  }
+
+  @Test
+  void scoreTableNotebookDisplaysPyTorchsPredictionsThroughBothApisAndSql() throws IOException {
+    Map<Long, Double> expected = expectedById("tutorial_mlp.jsonl");
+    fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected DOUBLE")
+        .select("id", "features")
+        .createOrReplaceTempView("tutorial_rows");
+    DatabricksNotebook notebook = DatabricksNotebook.read(Path.of("notebooks/score_table.scala"));
+    long[] scoredRows = new long[2];
+
+    runAll(
+        notebook,
+        "val modelPath = \"" + fixture("tutorial_mlp.pt") + "\"\nval inputTable = \"tutorial_rows\"",
+        // Read right after the cell: the SQL cell scores the view again and adds to the counters.
+        Map.of("val metrics", repl -> {
+          ScoreMetrics metrics = (ScoreMetrics) repl.value("metrics");
+          scoredRows[0] = metrics.rows();
+          scoredRows[1] = metrics.nulled();
+        }));
+
+    List<Displayed> shown = NotebookRuntime.displayed();
+    assertThat(shown).hasSize(4);
+    assertThat(shown.get(0).columns()).containsExactly("id", "features");
+    assertThat(shown.get(0).rows()).hasSize(5);
+    assertThat(shown.get(1).columns()).containsExactly("id", "features", "score");
+    assertScores(shown.get(1), expected);
+    assertThat(shown.get(2).columns()).containsExactly("id", "features", "score", "_error");
+    assertScores(shown.get(2), expected);
+    assertThat(shown.get(2).rows()).allMatch(row -> row.isNullAt(row.fieldIndex("_error")));
+    assertThat(scoredRows).containsExactly(expected.size(), 0);
+    List<Long> topTen =
+        expected.entrySet().stream()
+            .sorted(Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder()))
+            .limit(10)
+            .map(Map.Entry::getKey)
+            .toList();
+    assertThat(shown.get(3).columns()).containsExactly("id", "score");
+    assertThat(shown.get(3).rows().stream().map(row -> row.getLong(0)).toList()).isEqualTo(topTen);
+    assertThat(spark.conf().get("spark.torchscore.model.path", null)).isNull();
+  }
+
+  @Test
+  void scoreImagesNotebookDisplaysPyTorchsTopFiveLabelsAndTheUnreadableFile() throws IOException {
+    Path folder = Files.createTempDirectory("notebook-images");
+    Files.copy(fixture("images/image_0.png"), folder.resolve("image_0.png"));
+    Files.copy(fixture("images/image_2.png"), folder.resolve("image_2.png"));
+    Files.writeString(folder.resolve("broken.png"), "not an image");
+    Map<String, JsonNode> expected = new LinkedHashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : Files.readAllLines(fixture("image_classifier.jsonl"))) {
+      JsonNode row = json.readTree(line);
+      expected.put(row.get("name").asText(), row);
+    }
+    DatabricksNotebook notebook = DatabricksNotebook.read(Path.of("notebooks/score_images.scala"));
+
+    // PNG files: Java decodes them as PIL does, so the scores differ from PyTorch's only by resizing.
+    runAll(
+        notebook,
+        String.join(
+            "\n",
+            "val imageFolder = \"" + folder + "\"",
+            "val imageGlob = \"*.png\"",
+            "val modelPath = \"" + fixture("image_classifier.pt") + "\"",
+            "val labelsPath = \"" + fixture("image_labels.txt") + "\"",
+            "val resizeTo = 64",
+            "val cropTo = 56"),
+        Map.of());
+
+    List<Displayed> shown = NotebookRuntime.displayed();
+    assertThat(shown).hasSize(5);
+    assertThat(shown.get(0).rows()).hasSize(3);
+    assertThat(shown.get(1).columns()).containsExactly("path", "top5");
+    for (Row row : shown.get(1).rows()) {
+      String name = fileName(row.getString(0));
+      if (name.equals("broken.png")) {
+        assertThat(row.isNullAt(1)).isTrue();
+        continue;
+      }
+      JsonNode want = expected.get(name);
+      List<Row> top5 = row.getList(1);
+      assertThat(top5).hasSize(5);
+      for (int k = 0; k < 5; k++) {
+        assertThat(top5.get(k).getInt(0)).isEqualTo(want.get("top5_index").get(k).asInt());
+        assertThat(top5.get(k).getString(1)).isEqualTo(want.get("top5_label").get(k).asText());
+        assertThat((double) top5.get(k).getFloat(2))
+            .isCloseTo(want.get("top5_score").get(k).asDouble(), within(1e-3));
+      }
+    }
+    assertThat(shown.get(2).columns()).containsExactly("path", "rank", "label", "score");
+    assertThat(shown.get(2).rows()).hasSize(10);
+    for (Row row : shown.get(2).rows()) {
+      JsonNode want = expected.get(fileName(row.getString(0)));
+      assertThat(row.getString(2)).isEqualTo(want.get("top5_label").get(row.getInt(1) - 1).asText());
+    }
+    assertThat(shown.get(3).rows()).singleElement()
+        .satisfies(row -> {
+          assertThat(fileName(row.getString(0))).isEqualTo("broken.png");
+          assertThat(row.getString(1)).isNotBlank();
+        });
+    String firstLabel = expected.get("image_0.png").get("top5_label").get(0).asText();
+    assertThat(expected.get("image_2.png").get("top5_label").get(0).asText()).isEqualTo(firstLabel);
+    assertThat(shown.get(4).columns()).containsExactly("label", "images", "average_score");
+    assertThat(shown.get(4).rows()).singleElement()
+        .satisfies(row -> {
+          assertThat(row.getString(0)).isEqualTo(firstLabel);
+          assertThat(row.getLong(1)).isEqualTo(2);
+        });
+  }
+
+  private static String fileName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+}

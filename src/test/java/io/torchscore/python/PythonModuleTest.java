@@ -1,0 +1,97 @@
+package io.torchscore.python;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The PySpark module, checked without PySpark (not installable here): parsed, every JVM class,
+ * method and argument count it calls checked against the jar by reflection, and run against a
+ * recording stand-in for Py4J's JVM view.
+ */
+class PythonModuleTest {
+
+  private static final String CONNECT_REFUSED =
+      "error Cannot use torchscore: this is a Spark Connect session (Databricks serverless or"
+          + " standard access mode), which has no JVM; use classic (dedicated) compute";
+
+  /** What the module called on a recording stand-in for the JVM gateway (module_with_fake_gateway.py). */
+  static final List<String> EXPECTED_CALLS =
+      List.of(
+          "frame <transform> True",
+          "frame <rejects>",
+          "call io.torchscore.spark.TorchScorer.builder()",
+          "call <builder>.option('batch.size', '1024')",
+          "call <builder>.option('model.path', 'm.pt')",
+          "call <builder>.option('features', 'age,income')",
+          "call <builder>.option('spark.torchscore.on.error', 'null')",
+          "call <builder>.option('input.shape', '2')",
+          "call <builder>.option('prediction.column', 'churn')",
+          "call <builder>.build()",
+          "call <build>.transform(<jdf>)",
+          "call io.torchscore.spark.TorchScorer.fromConf(<jsession>)",
+          "call <fromConf>.score(<jdf>)",
+          "call <score>.rejects()",
+          "call <score>.metrics()",
+          "call <metrics>.rows()",
+          CONNECT_REFUSED,
+          CONNECT_REFUSED,
+          "error Cannot build a TorchScorer: no SparkContext is running; start a SparkSession first"
+              + " or pass it to build(spark)",
+          "call io.torchscore.spark.TorchScorer.builder()",
+          "call <builder>.option('features', 'features')",
+          "call <builder>.build()");
+
+  /** Imports the module from a folder or jar and returns what it printed, one line each. */
+  static List<String> runWithFakeGateway(String path) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder("python3", "src/test/python/module_with_fake_gateway.py", path)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return out.lines().toList();
+  }
+
+  @Test
+  void everyJvmCallOfTheModuleIsAPublicMethodWithThatArity() throws Exception {
+    JvmCallCheck.Report report = JvmCallCheck.run(JvmCallCheck.MODULE);
+
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.jvmCalls())
+        .anyMatch(l -> l.startsWith("jvm\tstatic\tio.torchscore.spark.TorchScorer\tbuilder/0\t"))
+        .anyMatch(l -> l.startsWith("jvm\tstatic\tio.torchscore.spark.TorchScorer\tfromConf/1\t"))
+        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.TorchScorer$Builder\toption/2\t"))
+        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.TorchScorer\tscore/1\t"))
+        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.ScoreResult\tmetrics/0\t"))
+        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.ScoreMetrics\tbadRowsByReason/0\t"));
+    assertThat(report.settings()).contains("spark.torchscore.model.path", "spark.torchscore.features");
+  }
+
+  @Test
+  void forwardsEverySettingAsTextToTheJavaBuilderAndWrapsWhatComesBack() throws Exception {
+    List<String> lines = runWithFakeGateway("src/main/python");
+
+    assertThat(lines.get(0)).endsWith("src/main/python/torchscore.py");
+    assertThat(lines.subList(1, lines.size())).isEqualTo(EXPECTED_CALLS);
+  }
+
+  @Test
+  void reportsACallThatTheJarDoesNotHave() throws Exception {
+    JvmCallCheck.Report report = JvmCallCheck.run("src/test/resources/python/wrong_calls.py");
+
+    assertThat(report.problems())
+        .anyMatch(p -> p.contains("wrong_calls.py:5: io.torchscore.spark.TorchScorer has no public static method builder taking 1 arguments"))
+        .anyMatch(p -> p.contains("wrong_calls.py:6: no class io.torchscore.spark.Scorer"))
+        .anyMatch(p -> p.contains("wrong_calls.py:7: io.torchscore.config.ScoreSettings$Builder has no public method scoreAll taking 1 arguments"))
+        .anyMatch(p -> p.contains("wrong_calls.py:8: spark.torchscore.batch.sise is not a torchscore setting"))
+        .anyMatch(p -> p.contains("wrong_calls.py:9: Builder has no method modelpath"))
+        .anyMatch(p -> p.contains("wrong_calls.py:11: spark.torchscore.batch.sise is not a torchscore setting"))
+        .noneMatch(p -> p.contains("pathGlobFilter"));
+  }
+}
