@@ -121,6 +121,22 @@ class ConvNet(nn.Module):
         return self.fc(torch.relu(self.conv(x)).flatten(1))
 
 
+class QuantConvNet(nn.Module):
+    """[B, 1, 6, 6] -> [B, 3], statically quantized: int8 from QuantStub to DeQuantStub."""
+
+    def __init__(self):
+        super().__init__()
+        self.quant = torch.quantization.QuantStub()
+        self.conv = nn.Conv2d(1, 4, kernel_size=3)
+        self.relu = nn.ReLU()
+        self.fc = nn.Linear(64, 3)
+        self.dequant = torch.quantization.DeQuantStub()
+
+    def forward(self, x):
+        x = self.relu(self.conv(self.quant(x)))
+        return self.dequant(self.fc(torch.flatten(x, 1)))
+
+
 class Flatten(nn.Module):
     """Returns its image input flattened per row: shows exactly what the model received."""
 
@@ -338,6 +354,72 @@ def precision_fixtures(out_dir, rows):
         os.path.join(out_dir, "vector_mlp_half.pt"))
 
 
+def dynamic_int8_fixture(out_dir, rows):
+    """An MLP whose Linear layers run in int8 (quantize_dynamic). Dynamic quantization scales each
+    batch's activations by that batch's own range, so an output depends on its batch-mates: the
+    goldens are each row scored alone (a batch of one); `expected_fp32` is the float model's."""
+    model = VectorMlp().eval()
+    quantized = torch.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+    scripted = torch.jit.script(quantized)
+    scripted.save(os.path.join(out_dir, "int8_dynamic_mlp.pt"))
+    x = torch.randn(rows, 10, dtype=torch.float32)
+    fp32 = predict(model, x)
+    write_rows(
+        os.path.join(out_dir, "int8_dynamic_mlp.jsonl"),
+        [
+            {"id": i, "features": x[i].tolist(), "expected": predict(scripted, x[i:i + 1])[0].tolist(),
+             "expected_fp32": fp32[i].tolist()}
+            for i in range(rows)
+        ],
+    )
+
+
+def static_int8_fixture(out_dir, rows):
+    """A conv net statically quantized (prepare, calibrate, convert, then traced). Its activation
+    scales are fixed at calibration, so outputs do not depend on the batch. Debian's PyTorch is
+    built without FBGEMM, so the x86 backend it has, oneDNN, does the calibration; libtorch
+    repacks the int8 weights for its own engine when it loads the file."""
+    torch.backends.quantized.engine = "onednn"
+    model = QuantConvNet().eval()
+    model.qconfig = torch.quantization.get_default_qconfig("onednn")
+    prepared = torch.quantization.prepare(model)
+    with torch.no_grad():
+        prepared(torch.randn(200, 1, 6, 6))
+    quantized = torch.quantization.convert(prepared)
+    x = torch.randn(rows, 1, 6, 6)
+    traced = torch.jit.trace(quantized, x[:2])
+    traced.save(os.path.join(out_dir, "int8_static_conv.pt"))
+    y = predict(traced, x)
+    write_rows(
+        os.path.join(out_dir, "int8_static_conv.jsonl"),
+        [{"id": i, "pixels": x[i].flatten().tolist(), "expected": y[i].tolist()} for i in range(rows)],
+    )
+
+
+def onnx_fixtures(out_dir):
+    """ONNX exports (torch.onnx.export) of the TorchScript fixtures, loaded back from their .pt
+    files so the weights are the same: their goldens are the .pt fixtures' own tables. The batch
+    axis of every input and output is dynamic."""
+    exports = [
+        # name, example inputs, input names, output names
+        ("tutorial_mlp", (torch.zeros(2, 10),), ["x"], ["output"]),
+        ("vector_mlp", (torch.zeros(2, 10),), ["x"], ["output"]),
+        ("columns_model", (torch.zeros(2, 4),), ["x"], ["output"]),
+        ("id_embedding", (torch.zeros(2, 4, dtype=torch.int64),), ["ids"], ["output"]),
+        ("two_inputs", (torch.zeros(2, 3), torch.zeros(2, 2)), ["x", "y"], ["output"]),
+        ("tuple_outputs", (torch.zeros(2, 10),), ["x"], ["scores", "value"]),
+        ("classifier", (torch.zeros(2, 10),), ["x"], ["logits"]),
+        ("conv_net", (torch.zeros(2, 1, 4, 4),), ["x"], ["output"]),
+        ("flatten", (torch.zeros(2, 3, 56, 56),), ["x"], ["output"]),
+    ]
+    for name, example, inputs, outputs in exports:
+        model = torch.jit.load(os.path.join(out_dir, name + ".pt"))
+        torch.onnx.export(
+            model, example, os.path.join(out_dir, name + ".onnx"),
+            input_names=inputs, output_names=outputs, opset_version=13,
+            dynamic_axes={n: {0: "batch"} for n in inputs + outputs})
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="src/test/resources/fixtures")
@@ -356,6 +438,9 @@ def main():
     os.makedirs(os.path.dirname(args.demo_model), exist_ok=True)
     export(TutorialMlp(), args.demo_model)
     precision_fixtures(args.out, 200)
+    dynamic_int8_fixture(args.out, 100)
+    static_int8_fixture(args.out, 50)
+    onnx_fixtures(args.out)
     # Last: it seeds the generator itself, so the fixtures above stay as they were.
     image_classifier_fixture(args.out)
     print("fixtures written to", args.out, "and", args.demo_model)

@@ -26,7 +26,8 @@ public final class ConfKeys {
 
   public static final Setting<String> MODEL_PATH =
       string("model.path", null, "required",
-          "TorchScript file (torch.jit.script/trace + save): local path or any Hadoop FS URI");
+          "TorchScript file (torch.jit.script/trace + save), or an ONNX file with engine=onnxruntime:"
+              + " local path or any Hadoop FS URI");
 
   public static final Setting<String> MODEL_SHA256 =
       setting("model.sha256", null, "none", ConfKeys::parseSha256, Scope.SCORING,
@@ -59,6 +60,16 @@ public final class ConfKeys {
       floats("image.std", "0.229,0.224,0.225", "image inputs: per-channel (RGB) standard deviation");
 
   // ---- where and how the model runs
+
+  public static final Setting<String> ENGINE =
+      choice("engine", "pytorch",
+          "pytorch: a TorchScript file run by libtorch; onnxruntime: an .onnx file run by ONNX Runtime",
+          "pytorch", "onnxruntime");
+
+  public static final Setting<String> ONNXRUNTIME_PROVIDER =
+      choice("onnxruntime.provider", "cuda",
+          "engine=onnxruntime on a GPU: ONNX Runtime's cuda or tensorrt execution provider",
+          "cuda", "tensorrt");
 
   public static final Setting<String> DEVICE =
       choice("device", "auto",

@@ -227,6 +227,16 @@ public final class ScoreSettings implements Serializable {
         get(ConfKeys.IMAGE_RESIZE), get(ConfKeys.IMAGE_CROP), get(ConfKeys.IMAGE_MEAN), get(ConfKeys.IMAGE_STD));
   }
 
+  /** Returns the runtime that loads and runs the model: pytorch or onnxruntime. */
+  public String engine() {
+    return get(ConfKeys.ENGINE);
+  }
+
+  /** Returns ONNX Runtime's execution provider on a GPU: cuda or tensorrt. */
+  public String onnxRuntimeProvider() {
+    return get(ConfKeys.ONNXRUNTIME_PROVIDER);
+  }
+
   /** Returns where the model runs: auto, cpu or gpu. */
   public String device() {
     return get(ConfKeys.DEVICE);
@@ -420,6 +430,16 @@ public final class ScoreSettings implements Serializable {
     /** Sets where the model runs: auto (the task's GPU when usable, else the CPU), cpu or gpu. */
     public B device(String device) {
       return set(ConfKeys.DEVICE, device);
+    }
+
+    /** Sets the runtime: pytorch (TorchScript, the default) or onnxruntime (an .onnx file). */
+    public B engine(String engine) {
+      return set(ConfKeys.ENGINE, engine);
+    }
+
+    /** Sets ONNX Runtime's execution provider on a GPU: cuda (the default) or tensorrt. */
+    public B onnxRuntimeProvider(String provider) {
+      return set(ConfKeys.ONNXRUNTIME_PROVIDER, provider);
     }
 
     /** Sets the precision: auto (the model's own dtype), fp32 or fp16 (a float32 model is cast once). */

@@ -1,6 +1,5 @@
 package io.torchscore.model;
 
-import ai.djl.engine.Engine;
 import io.torchscore.TorchScoreException;
 
 /**
@@ -15,21 +14,22 @@ public interface DeviceProbe {
   String PROPERTY = "torchscore.deviceProbe";
 
   /**
-   * Returns the CUDA devices libtorch sees (after {@code CUDA_VISIBLE_DEVICES}).
+   * Returns the CUDA devices the engine sees (after {@code CUDA_VISIBLE_DEVICES}).
    *
    * @return the device count, 0 without CUDA
    */
   int cudaDevices();
 
   /**
-   * Returns this JVM's probe: the class named by {@value #PROPERTY}, else libtorch's own count.
+   * Returns this JVM's probe: the class named by {@value #PROPERTY}, else the engine's own count.
    *
+   * @param engine the engine that will run the model
    * @return the probe
    */
-  static DeviceProbe get() {
+  static DeviceProbe get(ModelEngine engine) {
     String substitute = System.getProperty(PROPERTY);
     if (substitute == null) {
-      return () -> Engine.getEngine("PyTorch").getGpuCount();
+      return engine::gpuCount;
     }
     try {
       return (DeviceProbe) Class.forName(substitute).getDeclaredConstructor().newInstance();

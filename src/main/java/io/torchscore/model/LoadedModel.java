@@ -14,6 +14,15 @@ import ai.djl.ndarray.types.DataType;
  */
 public record LoadedModel(Model model, Device device, DataType floatType) implements AutoCloseable {
 
+  /**
+   * Returns whether the model's outputs are an ONNX graph's: each named, in the graph's order.
+   *
+   * @return true for a model run by ONNX Runtime
+   */
+  public boolean graphOutputs() {
+    return ModelEngine.ONNXRUNTIME.djlName().equals(model.getNDManager().getEngine().getEngineName());
+  }
+
   /** Frees the model's native memory; only the cache that owns it calls this. */
   @Override
   public void close() {

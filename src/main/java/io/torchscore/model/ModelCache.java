@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models an executor JVM has loaded: one per (model file, device, precision), shared by the
+ * The models an executor JVM has loaded: one per (model file, engine, device, precision), shared by the
  * tasks bound to that device, and at most {@code spark.torchscore.cache.models} per device. When a
  * new model passes the bound, the least recently used one is dropped and closed as soon as no task
  * holds it, so a long-lived cluster scoring retrained models does not grow native memory forever.
@@ -27,7 +27,7 @@ public final class ModelCache {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
-  private static final ModelCache SHARED = new ModelCache(TorchScriptLoader::load);
+  private static final ModelCache SHARED = new ModelCache(ModelEngine::load);
 
   private static final AtomicLong LOADS = new AtomicLong();
 

@@ -76,7 +76,7 @@ public final class ModelFetcher {
       TorchScoreException.check(
           fs.exists(qualified) && fs.getFileStatus(qualified).isFile(),
           "Cannot load model: %s does not exist or is not a file; set %s to a TorchScript file"
-              + " (torch.jit.save output)",
+              + " (torch.jit.save output) or an ONNX file",
           Redaction.uri(path),
           ConfKeys.MODEL_PATH);
       FileStatus status = fs.getFileStatus(qualified);
@@ -165,7 +165,9 @@ public final class ModelFetcher {
         ref.threads(),
         ref.cacheDirSetting(),
         ref.hadoopConf(),
-        copy.getFileName().toString());
+        copy.getFileName().toString(),
+        ref.engine(),
+        ref.gpuProvider());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.torchscore.model;
 
+import io.torchscore.config.ConfKeys;
 import io.torchscore.config.Redaction;
 import java.io.Serializable;
 
@@ -7,7 +8,7 @@ import java.io.Serializable;
  * What executors need to find and load a model: its location, its checksum, the thread budget
  * and the cache folder setting. This, never the model's bytes, is what the driver broadcasts.
  *
- * @param uri the fully qualified location of the TorchScript file
+ * @param uri the fully qualified location of the model file
  * @param sha256 the file's SHA-256 as read on the driver, hex
  * @param sizeBytes the file's size
  * @param threads libtorch intra-op threads per executor JVM
@@ -17,6 +18,8 @@ import java.io.Serializable;
  * @param sparkFilesName the name under which the driver shipped the file through {@code
  *     SparkContext.addFile}, for executors to read with {@code SparkFiles.get}; null to read
  *     {@code uri}
+ * @param engine the {@code spark.torchscore.engine} that loads it
+ * @param gpuProvider ONNX Runtime's execution provider on a GPU, {@code cuda} or {@code tensorrt}
  */
 public record ModelRef(
     String uri,
@@ -25,11 +28,13 @@ public record ModelRef(
     int threads,
     String cacheDirSetting,
     HadoopConf hadoopConf,
-    String sparkFilesName)
+    String sparkFilesName,
+    String engine,
+    String gpuProvider)
     implements Serializable {
 
   /**
-   * Creates a reference that executors read from the model's location.
+   * Creates a reference that executors read from the model's location, for libtorch.
    *
    * @param uri the fully qualified location of the TorchScript file
    * @param sha256 the file's SHA-256 as read on the driver, hex
@@ -45,16 +50,38 @@ public record ModelRef(
       int threads,
       String cacheDirSetting,
       HadoopConf hadoopConf) {
-    this(uri, sha256, sizeBytes, threads, cacheDirSetting, hadoopConf, null);
+    this(
+        uri,
+        sha256,
+        sizeBytes,
+        threads,
+        cacheDirSetting,
+        hadoopConf,
+        null,
+        ConfKeys.ENGINE.defaultValue(),
+        ConfKeys.ONNXRUNTIME_PROVIDER.defaultValue());
   }
 
   /**
-   * Returns the key of this model in the executor cache: the same bytes are loaded once.
+   * Returns this reference for another engine.
    *
-   * @return the checksum-based key
+   * @param engine the {@code spark.torchscore.engine} that loads the model
+   * @param gpuProvider ONNX Runtime's execution provider on a GPU
+   * @return the reference, loaded by that engine
+   */
+  public ModelRef withEngine(String engine, String gpuProvider) {
+    return new ModelRef(
+        uri, sha256, sizeBytes, threads, cacheDirSetting, hadoopConf, sparkFilesName, engine, gpuProvider);
+  }
+
+  /**
+   * Returns the key of this model in the executor cache: the same bytes are loaded once per engine
+   * (and GPU provider).
+   *
+   * @return the engine, provider and checksum
    */
   public String cacheKey() {
-    return sha256;
+    return engine + "/" + gpuProvider + "/" + sha256;
   }
 
   /**
@@ -69,6 +96,6 @@ public record ModelRef(
 
   @Override
   public String toString() {
-    return "ModelRef{uri=" + Redaction.uri(uri) + ", sha256=" + sha256 + ", bytes=" + sizeBytes + "}";
+    return "ModelRef{uri=" + Redaction.uri(uri) + ", sha256=" + sha256 + ", bytes=" + sizeBytes + ", engine=" + engine + "}";
   }
 }

@@ -53,7 +53,7 @@ final class ModelValidator {
             ConfKeys.INPUT_DTYPE);
       }
       output.attach(manager);
-      return OutputLayout.of(output, SAMPLE_ROWS, settings, labels);
+      return OutputLayout.of(output, SAMPLE_ROWS, settings, labels, loaded.graphOutputs());
     }
   }
 

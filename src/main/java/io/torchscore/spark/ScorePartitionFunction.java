@@ -10,6 +10,7 @@ import io.torchscore.model.DjlEnvironment;
 import io.torchscore.model.GpuGate;
 import io.torchscore.model.LoadedModel;
 import io.torchscore.model.ModelCache;
+import io.torchscore.model.ModelEngine;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.InputLayout;
@@ -140,7 +141,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     int cudaDevices =
         "cpu".equals(placement.device()) || (addresses.isEmpty() && !placement.localMode())
             ? 0
-            : DeviceProbe.get().cudaDevices();
+            : DeviceProbe.get(ModelEngine.of(modelRef.value().engine())).cudaDevices();
     DeviceChoice choice =
         DeviceChoice.choose(
             placement.device(),

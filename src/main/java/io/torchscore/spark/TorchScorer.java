@@ -12,6 +12,7 @@ import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.DeviceChoice;
 import io.torchscore.model.DeviceProbe;
 import io.torchscore.model.ModelCache;
+import io.torchscore.model.ModelEngine;
 import io.torchscore.model.ModelFetcher;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.InputLayout;
@@ -233,7 +234,8 @@ public final class TorchScorer {
             SessionHadoopConf.of(spark),
             threads(spark),
             settings.cacheDir(),
-            settings.modelSha256());
+            settings.modelSha256())
+        .withEngine(settings.engine(), settings.onnxRuntimeProvider());
     ref = ModelFetcher.shipIfDriverLocal(spark, ref);
     OutputLayout outputs;
     // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
@@ -251,7 +253,7 @@ public final class TorchScorer {
         settings.device(),
         spark.sparkContext().isLocal(),
         spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
-        DeviceProbe.get());
+        DeviceProbe.get(ModelEngine.of(settings.engine())));
     int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
     StructType outputSchema = schema;
     for (StructField field : outputs.fields()) {

@@ -57,7 +57,7 @@ public final class OutputLayout implements Serializable {
   }
 
   /**
-   * Learns the prediction columns from the model's output for a sample batch.
+   * Learns the prediction columns from a TorchScript model's output for a sample batch.
    *
    * @param sample the model's outputs for {@code rows} rows
    * @param rows the sample batch's rows
@@ -68,6 +68,25 @@ public final class OutputLayout implements Serializable {
    *     the outputs
    */
   public static OutputLayout of(NDList sample, long rows, ScoreSettings settings, List<String> labels) {
+    return of(sample, rows, settings, labels, false);
+  }
+
+  /**
+   * Learns the prediction columns from the model's output for a sample batch.
+   *
+   * @param sample the model's outputs for {@code rows} rows
+   * @param rows the sample batch's rows
+   * @param settings the scoring settings
+   * @param labels class labels, or null
+   * @param graphOutputs whether the outputs are an ONNX graph's, named and in order: a single one
+   *     is the prediction column and several keep the graph's order and names; otherwise named
+   *     outputs are a dict's, in its keys' order
+   * @return the layout
+   * @throws TorchScoreException when an output has no batch dimension, or the settings do not fit
+   *     the outputs
+   */
+  public static OutputLayout of(
+      NDList sample, long rows, ScoreSettings settings, List<String> labels, boolean graphOutputs) {
     List<String> names = settings.outputNames();
     TorchScoreException.check(
         names.isEmpty() || names.size() == sample.size(),
@@ -82,7 +101,7 @@ public final class OutputLayout implements Serializable {
         settings.postprocess().name().toLowerCase(java.util.Locale.ROOT),
         sample.size());
     List<OutputSpec> outputs = new ArrayList<>();
-    for (int i : outputOrder(sample)) {
+    for (int i : outputOrder(sample, graphOutputs)) {
       NDArray array = sample.get(i);
       Shape shape = array.getShape();
       TorchScoreException.check(
@@ -97,6 +116,8 @@ public final class OutputLayout implements Serializable {
       String column;
       if (!names.isEmpty()) {
         column = names.get(outputs.size());
+      } else if (graphOutputs && sample.size() == 1) {
+        column = settings.predictionColumn();
       } else if (array.getName() != null && !array.getName().isEmpty()) {
         column = array.getName();
       } else {
@@ -131,12 +152,13 @@ public final class OutputLayout implements Serializable {
    * Returns the order of the outputs' columns: the model's order, or for a dict (whose order
    * DJL does not keep) its keys' alphabetical order.
    */
-  private static List<Integer> outputOrder(NDList sample) {
+  private static List<Integer> outputOrder(NDList sample, boolean graphOutputs) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < sample.size(); i++) {
       order.add(i);
     }
-    boolean dict = sample.stream().allMatch(a -> a.getName() != null && !a.getName().isEmpty());
+    boolean dict =
+        !graphOutputs && sample.stream().allMatch(a -> a.getName() != null && !a.getName().isEmpty());
     if (dict) {
       order.sort((a, b) -> sample.get(a).getName().compareTo(sample.get(b).getName()));
     }

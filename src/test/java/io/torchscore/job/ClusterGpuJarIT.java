@@ -48,6 +48,14 @@ class ClusterGpuJarIT {
   }
 
   @Test
+  void keepsDjlsOnnxRuntimeEngineButLeavesTheCpuRuntimeToTheCluster() throws IOException {
+    try (JarFile jar = new JarFile(System.getProperty("torchscore.clusterGpuJar"))) {
+      assertThat(jar.getEntry("ai/djl/onnxruntime/engine/OrtEngine.class")).isNotNull();
+      assertThat(jar.stream().map(JarEntry::getName)).noneMatch(name -> name.startsWith("ai/onnxruntime/"));
+    }
+  }
+
+  @Test
   void scoresWithTheLibtorchNamedByPytorchLibraryPath() throws Exception {
     Path libtorch = unpackCpuLibtorch(dir.resolve("libtorch"));
     Path output = dir.resolve("scored");

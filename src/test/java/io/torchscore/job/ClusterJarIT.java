@@ -34,7 +34,19 @@ class ClusterJarIT {
       String providers = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       assertThat(providers)
           .contains("ai.djl.pytorch.engine.PtEngineProvider")
-          .contains("ai.djl.engine.rpc.RpcEngineProvider");
+          .contains("ai.djl.engine.rpc.RpcEngineProvider")
+          .contains("ai.djl.onnxruntime.engine.OrtEngineProvider");
+    }
+  }
+
+  @Test
+  void holdsOnnxRuntimeWithOnlyItsLinuxX64Natives() throws IOException {
+    try (JarFile jar = jar()) {
+      assertThat(jar.getEntry("ai/djl/onnxruntime/engine/OrtEngine.class")).isNotNull();
+      assertThat(jar.getEntry("ai/onnxruntime/native/linux-x64/libonnxruntime.so")).isNotNull();
+      assertThat(jar.stream().map(e -> e.getName()))
+          .filteredOn(name -> name.startsWith("ai/onnxruntime/native/") && !name.endsWith("/"))
+          .allMatch(name -> name.startsWith("ai/onnxruntime/native/linux-x64/"));
     }
   }
 

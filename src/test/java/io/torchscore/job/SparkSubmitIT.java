@@ -9,8 +9,9 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code jobs/score} on a machine with Spark installed: it hands the cluster jar to spark-submit.
@@ -21,8 +22,9 @@ class SparkSubmitIT {
 
   @TempDir Path dir;
 
-  @Test
-  void submitsTheClusterJarWithSparkSubmit() throws Exception {
+  @ParameterizedTest
+  @CsvSource({"tutorial_mlp.pt, pytorch", "tutorial_mlp.onnx, onnxruntime"})
+  void submitsTheClusterJarWithSparkSubmit(String model, String engine) throws Exception {
     Path sparkHome = dir.resolve("spark");
     Files.createDirectories(sparkHome.resolve("bin"));
     String sparkClasspath = Files.readString(Paths.get(System.getProperty("torchscore.sparkClasspath"))).trim();
@@ -42,7 +44,8 @@ class SparkSubmitIT {
         List.of(
             "spark.master=local[2]",
             "spark.ui.enabled=false",
-            "spark.torchscore.model.path=" + Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath(),
+            "spark.torchscore.model.path=" + Paths.get("src/test/resources/fixtures", model).toAbsolutePath(),
+            "spark.torchscore.engine=" + engine,
             "spark.torchscore.input.path=" + Paths.get("src/test/resources/fixtures/tutorial_mlp.jsonl").toAbsolutePath(),
             "spark.torchscore.input.format=json",
             "spark.torchscore.features=features",

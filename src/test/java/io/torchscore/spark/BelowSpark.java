@@ -12,6 +12,7 @@ import io.torchscore.model.DjlEnvironment;
 import io.torchscore.model.GpuGate;
 import io.torchscore.model.LoadedModel;
 import io.torchscore.model.ModelCache;
+import io.torchscore.model.ModelEngine;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.InputLayout;
@@ -58,9 +59,11 @@ public final class BelowSpark implements AutoCloseable {
    */
   public BelowSpark(ScoreSettings settings, StructType schema, int threads, int width) throws IOException {
     this.settings = settings;
-    ModelRef ref = cached(Path.of(settings.modelPath()), threads, settings.cacheDir());
+    ModelRef ref =
+        cached(Path.of(settings.modelPath()), threads, settings.cacheDir())
+            .withEngine(settings.engine(), settings.onnxRuntimeProvider());
     DjlEnvironment.prepare(ref.threads(), ref.cacheDir());
-    int cuda = "cpu".equals(settings.device()) ? 0 : DeviceProbe.get().cudaDevices();
+    int cuda = "cpu".equals(settings.device()) ? 0 : DeviceProbe.get(ModelEngine.of(settings.engine())).cudaDevices();
     this.choice = DeviceChoice.choose(settings.device(), List.of(), null, cuda, true, 0);
     this.lease = ModelCache.lease(ref, choice.device(), settings.precision(), settings.cacheModels(), () -> { });
     this.inputs = InputLayout.resolve(settings, schema, column -> width);
