@@ -57,7 +57,7 @@ class StreamingTest extends SparkTestBase {
   }
 
   private void run(Path in) throws Exception {
-    Dataset<Row> stream = spark.readStream().schema(StructType.fromDDL(DDL)).option("maxFilesPerTrigger", 1).json(in.toString());
+    Dataset<Row> stream = spark.readStream().schema(StructType.fromDDL(DDL)).json(in.toString());
     Dataset<Row> scored =
         TorchScorer.builder()
             .modelPath(fixture("tutorial_mlp.pt").toString())
@@ -65,15 +65,16 @@ class StreamingTest extends SparkTestBase {
             .option("input.shape", "10")
             .build()
             .transform(stream);
-    StreamingQuery query =
-        scored
-            .writeStream()
-            .format("parquet")
-            .option("checkpointLocation", dir.resolve("checkpoint").toString())
-            .option("path", dir.resolve("out").toString())
-            .trigger(Trigger.AvailableNow())
-            .start();
-    query.awaitTermination();
-    assertThat(query.exception().isEmpty()).isTrue();
+    // The checkpoint through the session, not DataStreamWriter.option: that method's return type
+    // differs between Spark 3.5 and 4.0 in bytecode, and these tests run on both.
+    spark.conf().set("spark.sql.streaming.checkpointLocation", dir.resolve("checkpoints").toString());
+    try {
+      StreamingQuery query =
+          scored.writeStream().format("parquet").queryName("scores").trigger(Trigger.AvailableNow()).start(dir.resolve("out").toString());
+      query.awaitTermination();
+      assertThat(query.exception().isEmpty()).isTrue();
+    } finally {
+      spark.conf().unset("spark.sql.streaming.checkpointLocation");
+    }
   }
 }
