@@ -16,6 +16,8 @@ public enum ErrorReason {
   UNPARSEABLE,
   /** A binary column's bytes are not a JPEG or PNG image. */
   UNDECODABLE_IMAGE,
+  /** An image declares more pixels than a decoder should allocate (a decompression bomb). */
+  IMAGE_TOO_LARGE,
   /** The model raised an error for this row alone. */
   MODEL_ERROR;
 

@@ -4,7 +4,10 @@ import io.torchscore.config.ImageSettings;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns encoded image bytes into a normalised {@code [3, crop, crop]} float tensor the way
@@ -26,6 +29,31 @@ public final class ImagePreprocessor {
    */
   public ImagePreprocessor(ImageSettings settings) {
     this.settings = settings;
+  }
+
+  /**
+   * Returns the pixels an encoded image declares in its header, read without decoding it: a tiny
+   * file may declare 50,000 x 50,000 pixels (a decompression bomb).
+   *
+   * @param encoded JPEG or PNG bytes
+   * @return width x height, or -1 when no decoder reads the header
+   */
+  public static long declaredPixels(byte[] encoded) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return -1;
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return (long) reader.getWidth(0) * reader.getHeight(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /**

@@ -1,12 +1,21 @@
 package io.torchscore.tensor;
 
 import io.torchscore.config.ImageSettings;
+import javax.imageio.ImageIO;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /** Reads a binary column of encoded JPEG or PNG bytes as a preprocessed image. */
 final class ImageReader implements FeatureReader {
 
   private static final long serialVersionUID = 1L;
+
+  // PIL's own bound (Image.MAX_IMAGE_PIXELS): beyond it a decode would allocate gigabytes.
+  static final long MAX_PIXELS = 89_478_485L;
+
+  static {
+    // Decode in memory: ImageIO's default disk cache writes every stream to a temp file.
+    ImageIO.setUseCache(false);
+  }
 
   private final int index;
   private final String column;
@@ -28,6 +37,13 @@ final class ImageReader implements FeatureReader {
       preprocessor = new ImagePreprocessor(settings);
     }
     byte[] bytes = row.getBinary(index);
+    long pixels = ImagePreprocessor.declaredPixels(bytes);
+    if (pixels > MAX_PIXELS) {
+      return new RowError(
+          ErrorReason.IMAGE_TOO_LARGE,
+          column,
+          "declares " + pixels + " pixels, more than " + MAX_PIXELS + "; it was not decoded");
+    }
     float[] chw = preprocessor.toChw(bytes);
     if (chw == null) {
       return new RowError(
