@@ -5,6 +5,7 @@ import io.torchscore.config.ConfKeys;
 import io.torchscore.config.JobSettings;
 import io.torchscore.config.Redaction;
 import io.torchscore.config.Setting;
+import io.torchscore.spark.SessionConf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -242,11 +243,7 @@ public final class ScoreCommand implements Callable<Integer> {
   /** Returns the context's conf overlaid with the session's: a shared session takes --conf there. */
   private static Map<String, String> sparkConf(SparkSession spark) {
     Map<String, String> entries = entries(spark.sparkContext().getConf().getAll());
-    scala.collection.Iterator<Tuple2<String, String>> session = spark.conf().getAll().iterator();
-    while (session.hasNext()) {
-      Tuple2<String, String> entry = session.next();
-      entries.put(entry._1(), entry._2());
-    }
+    entries.putAll(SessionConf.entries(spark));
     return entries;
   }
 

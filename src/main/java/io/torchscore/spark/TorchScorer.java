@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
@@ -38,7 +37,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
-import scala.Tuple2;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -92,16 +90,7 @@ public final class TorchScorer {
    * @throws TorchScoreException naming the key when a setting is missing or invalid
    */
   public static TorchScorer fromConf(SparkSession spark) {
-    Map<String, String> conf = new HashMap<>();
-    // An iterator and tuples only: Scala's collection APIs differ between Spark 3.5 and 4.x.
-    scala.collection.Iterator<Tuple2<String, String>> entries = spark.conf().getAll().iterator();
-    while (entries.hasNext()) {
-      Tuple2<String, String> entry = entries.next();
-      if (entry._1().startsWith(ConfKeys.PREFIX)) {
-        conf.put(entry._1(), entry._2());
-      }
-    }
-    return new TorchScorer(ScoreSettings.fromConf(conf));
+    return new TorchScorer(ScoreSettings.fromConf(SessionConf.entries(spark)));
   }
 
   /**
@@ -231,7 +220,7 @@ public final class TorchScorer {
     ModelRef ref =
         ModelFetcher.locate(
             settings.modelPath(),
-            SessionHadoopConf.of(spark),
+            SessionConf.hadoop(spark),
             threads(spark),
             settings.cacheDir(),
             settings.modelSha256())
@@ -316,7 +305,7 @@ public final class TorchScorer {
     try (BufferedReader reader =
         new BufferedReader(
             new InputStreamReader(
-                path.getFileSystem(SessionHadoopConf.of(spark)).open(path),
+                path.getFileSystem(SessionConf.hadoop(spark)).open(path),
                 StandardCharsets.UTF_8))) {
       return reader.lines().map(String::trim).filter(line -> !line.isEmpty()).toList();
     } catch (IOException e) {
