@@ -24,6 +24,8 @@ final class HtmlReport {
   private static final int PLOT_WIDTH = WIDTH - LEFT - RIGHT;
   private static final String[] STAGES = {"encode", "forward", "decode"};
   private static final String[] STAGE_COLORS = {"#4e79a7", "#f28e2b", "#59a14f"};
+  // Grid lines per axis: with 1, 2 or 5 times a power of ten at the top, counts from 10 get whole ticks.
+  private static final int TICKS = 5;
 
   private HtmlReport() {}
 
@@ -168,7 +170,7 @@ final class HtmlReport {
     if (last < 0) {
       html.append("<p class=\"empty\" id=\"batch-times-empty\">No batch ran a forward call.</p>\n");
     } else {
-      double ceiling = niceCeiling(top);
+      double ceiling = niceCeiling(Math.max(top, 10));
       int height = 240;
       int plot = height - TOP - BOTTOM;
       int groups = last - first + 1;
@@ -204,11 +206,16 @@ final class HtmlReport {
                   count));
         }
       }
-      int labelEvery = Math.max(1, (int) Math.ceil(groups / 8.0));
-      for (int bucket = first; bucket <= last + 1; bucket += labelEvery) {
-        xLabel(html, LEFT + (bucket - first) * groupWidth, TOP + plot, number(LatencyHistogram.lowerMillis(bucket)));
+      // Labels at each half decade (0.1, 0.316, 1, 3.16 ms, ...), or each decade on a wide range.
+      int labelStep = groups > 40 ? 10 : 5;
+      for (int bucket = first; bucket <= last + 1; bucket++) {
+        if (bucket >= 1 && (bucket - 1) % labelStep == 0) {
+          double x = LEFT + (bucket - first) * groupWidth;
+          html.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x, TOP + plot, x, TOP + plot + 4));
+          xLabel(html, x, TOP + plot, number(LatencyHistogram.lowerMillis(bucket)));
+        }
       }
-      axisTitle(html, TOP + plot + 34, "milliseconds per batch (log scale, 10 buckets a decade)");
+      axisTitle(html, TOP + plot + 34, "milliseconds per batch (log scale, 10 buckets a decade; a tick at each bucket's lower bound)");
       html.append("</svg>\n<p class=\"legend\">");
       for (int stage = 0; stage < STAGES.length; stage++) {
         html.append("<span style=\"background:").append(STAGE_COLORS[stage]).append("\"></span>").append(STAGES[stage]);
@@ -263,7 +270,7 @@ final class HtmlReport {
               load.millis(),
               number(RunReport.millis(load.millis())) + " ms",
               "data-executor=\"" + escape(load.executor()) + "\" data-host=\"" + escape(load.host())
-                  + "\" data-ms=\"" + number(RunReport.millis(load.millis())) + "\""));
+                  + "\" data-ms=\"" + RunReport.millis(load.millis()) + "\""));
     }
     horizontalBars(html, "model-loads", bars, "#76b7b2", "milliseconds (fetch and load)");
   }
@@ -300,14 +307,14 @@ final class HtmlReport {
     int rowHeight = 22;
     int labelWidth = 190;
     int height = TOP + bars.size() * rowHeight + BOTTOM;
-    double top = niceCeiling(bars.stream().mapToDouble(Bar::value).max().orElse(0));
+    double top = niceCeiling(Math.max(bars.stream().mapToDouble(Bar::value).max().orElse(0), 10));
     double plotWidth = WIDTH - labelWidth - RIGHT - 60;
     html.append(svgOpen(id, height)).append(">\n");
     int plotBottom = TOP + bars.size() * rowHeight;
-    for (int tick = 0; tick <= 4; tick++) {
-      double x = labelWidth + plotWidth * tick / 4;
+    for (int tick = 0; tick <= TICKS; tick++) {
+      double x = labelWidth + plotWidth * tick / TICKS;
       html.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x, TOP, x, plotBottom));
-      xLabel(html, x, plotBottom, number(top * tick / 4));
+      xLabel(html, x, plotBottom, number(top * tick / TICKS));
     }
     for (int i = 0; i < bars.size(); i++) {
       Bar bar = bars.get(i);
@@ -358,12 +365,12 @@ final class HtmlReport {
 
   /** Draws the y axis from 0 to {@code top} with grid lines and labels, and the x axis. */
   private static void yAxis(StringBuilder html, double top, int plot, String unit) {
-    for (int tick = 0; tick <= 4; tick++) {
-      double y = TOP + plot - plot * tick / 4.0;
+    for (int tick = 0; tick <= TICKS; tick++) {
+      double y = TOP + plot - plot * tick / (double) TICKS;
       html.append(String.format(Locale.ROOT, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n", LEFT, y, WIDTH - RIGHT, y));
       html.append(
           String.format(
-              Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT - 6, y + 4, number(top * tick / 4)));
+              Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n", LEFT - 6, y + 4, number(top * tick / TICKS)));
     }
     html.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", LEFT, TOP + plot, WIDTH - RIGHT, TOP + plot));
     html.append(

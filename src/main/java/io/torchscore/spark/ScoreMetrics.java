@@ -211,7 +211,10 @@ public final class ScoreMetrics implements Serializable {
 
   /** A part of a batch's time. */
   public enum Stage {
-    /** Reading the batch's rows and making its input tensors. */
+    /**
+     * Reading the batch's rows and making its input tensors; Spark reads and parses the input
+     * as rows are asked for, so this includes the scan upstream of the scoring.
+     */
     ENCODE,
     /** The model's forward call. */
     FORWARD,
