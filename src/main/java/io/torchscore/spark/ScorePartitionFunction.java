@@ -173,8 +173,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     if (choice.fallback() != null && WARNED_FALLBACK.compareAndSet(false, true)) {
       LOG.warn("Scoring on the CPU: {}; set spark.torchscore.device=gpu to fail instead", choice.fallback());
     }
-    String executor = org.apache.spark.SparkEnv.get() == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
-    metrics.device("executor " + executor + ", partition " + partition + ": " + choice.describe());
+    metrics.device("executor " + executorId() + ", partition " + partition + ": " + choice.describe());
     return choice;
   }
 

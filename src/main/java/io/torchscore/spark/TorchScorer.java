@@ -244,7 +244,8 @@ public final class TorchScorer {
                   loadedHere[0] = true;
                 })) {
       if (loadedHere[0]) {
-        metrics.modelLoadTimed(-1, "driver", spark.sparkContext().getConf().get("spark.driver.host", "localhost"), System.nanoTime() - leaseStart);
+        String host = spark.sparkContext().getConf().get("spark.driver.host", "localhost");
+        metrics.modelLoadTimed(-1, "driver", host, System.nanoTime() - leaseStart);
       }
       outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
     }
