@@ -146,7 +146,7 @@ final class HtmlReport {
     for (int i = 0; i <= rows.length; i += labelEvery) {
       xLabel(html, LEFT + i * barWidth, TOP + plot, String.format(Locale.ROOT, "%.1f", i * bucketSeconds));
     }
-    axisTitle(html, TOP + plot + 34, "seconds since the first partition started");
+    axisTitle(html, LEFT + PLOT_WIDTH / 2.0, TOP + plot + 34, "seconds since the first partition started");
     html.append("</svg>\n");
   }
 
@@ -215,7 +215,7 @@ final class HtmlReport {
           xLabel(html, x, TOP + plot, number(LatencyHistogram.lowerMillis(bucket)));
         }
       }
-      axisTitle(html, TOP + plot + 34, "milliseconds per batch (log scale, 10 buckets a decade; a tick at each bucket's lower bound)");
+      axisTitle(html, LEFT + PLOT_WIDTH / 2.0, TOP + plot + 34, "milliseconds per batch (log scale, 10 buckets a decade; a tick at each bucket's lower bound)");
       html.append("</svg>\n<p class=\"legend\">");
       for (int stage = 0; stage < STAGES.length; stage++) {
         html.append("<span style=\"background:").append(STAGE_COLORS[stage]).append("\"></span>").append(STAGES[stage]);
@@ -348,7 +348,7 @@ final class HtmlReport {
               escape(bar.text())));
     }
     html.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", labelWidth, TOP, labelWidth, plotBottom));
-    axisTitle(html, plotBottom + 34, unit);
+    axisTitle(html, labelWidth + plotWidth / 2, plotBottom + 34, unit);
     html.append("</svg>\n");
   }
 
@@ -386,12 +386,12 @@ final class HtmlReport {
     html.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x, axisY + 15, escape(text)));
   }
 
-  private static void axisTitle(StringBuilder html, int y, String text) {
+  private static void axisTitle(StringBuilder html, double x, int y, String text) {
     html.append(
         String.format(
             Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-            LEFT + PLOT_WIDTH / 2,
+            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+            x,
             y,
             escape(text)));
   }

@@ -424,7 +424,9 @@ public final class ScoreMetrics implements Serializable {
 
     @Override
     public synchronized boolean isZero() {
-      return partitions.isEmpty();
+      // Null while a task deserializes this: Spark registers an accumulator with the task (where the
+      // executor's heartbeat reads it) before the subclass's fields are read.
+      return partitions == null || partitions.isEmpty();
     }
 
     @Override
