@@ -191,6 +191,20 @@ public final class ConfKeys {
   public static final Setting<String> REPORT_PATH =
       job("report.path", null, "none", "write the run summary as JSON here");
 
+  // ---- profiling
+
+  public static final Setting<Boolean> PROFILE =
+      setting("profile", false, "false", ConfKeys::trueOrFalse, Scope.SCORING,
+          "record libtorch's profiler around the first profile.batches forward calls of each executor"
+              + " and write a Chrome trace per executor to profile.dir");
+
+  public static final Setting<Integer> PROFILE_BATCHES =
+      positiveInt("profile.batches", 5, "forward calls each executor records with profile=true");
+
+  public static final Setting<String> PROFILE_DIR =
+      string("profile.dir", null, "the report's folder (job), else each executor's working directory",
+          "folder (any Hadoop FS URI) the profiler's traces are copied to");
+
   /** Spark's own key for the cores each task holds. */
   public static final String SPARK_TASK_CPUS = "spark.task.cpus";
 
@@ -342,6 +356,13 @@ public final class ConfKeys {
     TorchScoreException.check(
         parsed >= -1, "Invalid %s=%s: expected a whole number >= 0 (-1: no limit)", key, value);
     return parsed;
+  }
+
+  private static boolean trueOrFalse(String key, String value) {
+    String lower = value.trim().toLowerCase(Locale.ROOT);
+    TorchScoreException.check(
+        lower.equals("true") || lower.equals("false"), "Invalid %s=%s: expected true or false", key, value);
+    return Boolean.parseBoolean(lower);
   }
 
   private static String parseSha256(String key, String value) {

@@ -45,7 +45,7 @@ public record JobSettings(
    *     or invalid
    */
   public static JobSettings fromConf(Map<String, String> conf) {
-    ScoreSettings score = ScoreSettings.fromConf(conf);
+    ScoreSettings score = ScoreSettings.fromConf(withTraceFolder(conf));
     String outputFormat = value(conf, ConfKeys.OUTPUT_FORMAT);
     String rejectsPath = value(conf, ConfKeys.REJECTS_PATH);
     TorchScoreException.check(
@@ -66,6 +66,24 @@ public record JobSettings(
         rejectsPath,
         rejectsFormat == null ? outputFormat : rejectsFormat,
         value(conf, ConfKeys.REPORT_PATH));
+  }
+
+  /** Puts the profiler's traces beside the report unless {@code profile.dir} says otherwise. */
+  private static Map<String, String> withTraceFolder(Map<String, String> conf) {
+    String report = conf.get(ConfKeys.REPORT_PATH.key());
+    String dir = conf.get(ConfKeys.PROFILE_DIR.key());
+    if (report == null || report.isBlank() || (dir != null && !dir.isBlank())) {
+      return conf;
+    }
+    Map<String, String> withDir = new java.util.HashMap<>(conf);
+    String trimmed = report.trim();
+    // A URI keeps its scheme; a plain path is made absolute here, where the job was started.
+    String folder =
+        trimmed.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*")
+            ? trimmed.substring(0, Math.max(trimmed.lastIndexOf('/'), trimmed.indexOf(':') + 1))
+            : new java.io.File(trimmed).getAbsoluteFile().getParent();
+    withDir.put(ConfKeys.PROFILE_DIR.key(), folder);
+    return withDir;
   }
 
   private static String value(Map<String, String> conf, Setting<String> setting) {

@@ -56,7 +56,7 @@ public final class ScoreSettings implements Serializable {
         ConfKeys.PREDICTION_COLUMN);
     for (Setting<Integer> positive :
         List.of(ConfKeys.BATCH_SIZE, ConfKeys.BATCH_MAX_BYTES, ConfKeys.TOPK, ConfKeys.GPU_CONCURRENCY,
-            ConfKeys.CACHE_MODELS)) {
+            ConfKeys.CACHE_MODELS, ConfKeys.PROFILE_BATCHES)) {
       TorchScoreException.check(
           get(positive) > 0, "Invalid %s=%s: expected a whole number > 0", positive, get(positive));
     }
@@ -255,6 +255,21 @@ public final class ScoreSettings implements Serializable {
   /** Returns how many loaded models an executor JVM keeps per device. */
   public int cacheModels() {
     return get(ConfKeys.CACHE_MODELS);
+  }
+
+  /** Returns whether executors record libtorch's profiler around their first batches. */
+  public boolean profile() {
+    return get(ConfKeys.PROFILE);
+  }
+
+  /** Returns how many forward calls each executor records when profiling. */
+  public int profileBatches() {
+    return get(ConfKeys.PROFILE_BATCHES);
+  }
+
+  /** Returns the folder profiler traces are copied to, or null for each executor's working directory. */
+  public String profileDir() {
+    return get(ConfKeys.PROFILE_DIR);
   }
 
   @Override
@@ -475,6 +490,21 @@ public final class ScoreSettings implements Serializable {
         }
       }
       throw new TorchScoreException("Cannot set %s here: it is a job setting (input or output)", full);
+    }
+
+    /** Records libtorch's profiler around each executor's first forward calls (default false). */
+    public B profile(boolean profile) {
+      return set(ConfKeys.PROFILE, profile);
+    }
+
+    /** Sets how many forward calls each executor records when profiling (default 5). */
+    public B profileBatches(int batches) {
+      return set(ConfKeys.PROFILE_BATCHES, batches);
+    }
+
+    /** Sets the folder (any Hadoop FS URI) profiler traces are copied to. */
+    public B profileDir(String dir) {
+      return set(ConfKeys.PROFILE_DIR, dir);
     }
 
     /** Sets how image inputs are resized, cropped and normalised. */

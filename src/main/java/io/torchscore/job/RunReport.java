@@ -1,6 +1,10 @@
 package io.torchscore.job;
 
+import io.torchscore.spark.LatencyHistogram;
+import io.torchscore.spark.ScoreMetrics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +23,8 @@ import java.util.Map;
  * @param modelLoads model loads, on the driver and on executors
  * @param batchSize rows per forward call
  * @param seconds wall time of read, score and write
+ * @param devices where the tasks scored and how the devices coped
+ * @param details what the charts of the HTML report show
  */
 public record RunReport(
     String model,
@@ -34,7 +40,11 @@ public record RunReport(
     long modelLoads,
     int batchSize,
     double seconds,
-    DeviceUse devices) {
+    DeviceUse devices,
+    Details details) {
+
+  /** The percentiles the report gives of each stage of the batches' times. */
+  private static final double[] PERCENTILES = {0.5, 0.9, 0.99};
 
   /**
    * Where the tasks scored and how the devices coped.
@@ -46,6 +56,23 @@ public record RunReport(
    */
   public record DeviceUse(
       Map<String, Long> tasksByDevice, long outOfMemorySplits, long batchRowsThatFitted, long gpuWaitMillis) {}
+
+  /**
+   * What the HTML report's charts show, beside the counts.
+   *
+   * @param batchTimes each batch's time per stage ({@code encode}, {@code forward}, {@code decode},
+   *     {@code total}), as histograms
+   * @param throughput rows scored over time
+   * @param modelLoads model loads on the driver and the executors, with their times
+   * @param settings the run's settings, secrets redacted
+   * @param profileTraces the profiler traces executors wrote ({@code spark.torchscore.profile})
+   */
+  public record Details(
+      Map<String, LatencyHistogram> batchTimes,
+      ScoreMetrics.Throughput throughput,
+      List<ScoreMetrics.ModelLoad> modelLoads,
+      Map<String, String> settings,
+      List<String> profileTraces) {}
 
   /**
    * Returns the scoring rate.
@@ -124,6 +151,45 @@ public record RunReport(
     map.put("out_of_memory_splits", devices.outOfMemorySplits());
     map.put("batch_rows_that_fitted", devices.batchRowsThatFitted());
     map.put("gpu_wait_ms", devices.gpuWaitMillis());
+    Map<String, Object> percentiles = new LinkedHashMap<>();
+    Map<String, Object> histograms = new LinkedHashMap<>();
+    List<Double> lower = new ArrayList<>();
+    for (int bucket = 0; bucket < LatencyHistogram.BUCKETS; bucket++) {
+      lower.add(millis(LatencyHistogram.lowerMillis(bucket)));
+    }
+    histograms.put("bucket_lower_ms", lower);
+    details.batchTimes().forEach(
+        (stage, histogram) -> {
+          Map<String, Object> stagePercentiles = new LinkedHashMap<>();
+          for (double q : PERCENTILES) {
+            stagePercentiles.put("p" + Math.round(q * 100), millis(histogram.percentileMillis(q)));
+          }
+          percentiles.put(stage, stagePercentiles);
+          histograms.put(stage, histogram.counts());
+        });
+    map.put("batch_time_ms", percentiles);
+    map.put("batch_time_histogram", histograms);
+    Map<String, Object> throughput = new LinkedHashMap<>();
+    throughput.put("start_epoch_ms", details.throughput().startMillis());
+    throughput.put("bucket_ms", details.throughput().bucketMillis());
+    throughput.put("rows", details.throughput().rows());
+    map.put("throughput", throughput);
+    List<Map<String, Object>> loads = new ArrayList<>();
+    for (ScoreMetrics.ModelLoad load : details.modelLoads()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("executor", load.executor());
+      entry.put("host", load.host());
+      entry.put("ms", millis(load.millis()));
+      loads.add(entry);
+    }
+    map.put("model_load_ms", loads);
+    map.put("settings", details.settings());
+    map.put("profile_traces", details.profileTraces());
     return map;
+  }
+
+  /** Rounds milliseconds to the microsecond. */
+  static double millis(double value) {
+    return Math.round(value * 1000) / 1000.0;
   }
 }

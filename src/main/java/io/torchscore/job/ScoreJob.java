@@ -5,7 +5,10 @@ import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.JobSettings;
 import io.torchscore.config.Redaction;
+import io.torchscore.spark.LatencyHistogram;
+import io.torchscore.spark.ScoreMetrics;
 import io.torchscore.spark.ScoreResult;
+import io.torchscore.spark.SessionConf;
 import io.torchscore.spark.TorchScorer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +22,22 @@ import org.apache.spark.sql.SparkSession;
 
 /** Reads the input table, scores it and writes the result, as the job's settings say. */
 public final class ScoreJob {
+
+  // About this many time buckets in the report's throughput series.
+  private static final int THROUGHPUT_BUCKETS = 30;
+
+  // Spark settings that shape a run's speed, reported beside torchscore's.
+  private static final java.util.Set<String> REPORTED_SPARK_KEYS =
+      java.util.Set.of(
+          "spark.master",
+          "spark.app.name",
+          "spark.executor.instances",
+          "spark.executor.cores",
+          "spark.executor.memory",
+          "spark.task.cpus",
+          "spark.executor.resource.gpu.amount",
+          "spark.task.resource.gpu.amount",
+          "spark.sql.shuffle.partitions");
 
   private final SparkSession spark;
   private final JobSettings settings;
@@ -111,7 +130,34 @@ public final class ScoreJob {
             tasksByDevice(result.metrics().devices()),
             result.metrics().outOfMemorySplits(),
             result.metrics().batchRowsThatFitted(),
-            result.metrics().gpuWaitMillis()));
+            result.metrics().gpuWaitMillis()),
+        details(result.metrics()));
+  }
+
+  private RunReport.Details details(ScoreMetrics metrics) {
+    java.util.Map<String, LatencyHistogram> batchTimes = new java.util.LinkedHashMap<>();
+    for (ScoreMetrics.Stage stage : ScoreMetrics.Stage.values()) {
+      batchTimes.put(stage.label(), metrics.batchTimes(stage));
+    }
+    return new RunReport.Details(
+        batchTimes, metrics.throughput(THROUGHPUT_BUCKETS), metrics.modelLoadTimes(), usedSettings(), metrics.traces());
+  }
+
+  /** Returns torchscore's settings and Spark's resource settings of this run, secrets redacted. */
+  private java.util.Map<String, String> usedSettings() {
+    java.util.Map<String, String> conf = new java.util.TreeMap<>();
+    for (scala.Tuple2<String, String> entry : spark.sparkContext().getConf().getAll()) {
+      conf.put(entry._1(), entry._2());
+    }
+    conf.putAll(SessionConf.entries(spark));
+    java.util.Map<String, String> used = new java.util.TreeMap<>();
+    conf.forEach(
+        (key, value) -> {
+          if (key.startsWith(ConfKeys.PREFIX) || REPORTED_SPARK_KEYS.contains(key)) {
+            used.put(key, Redaction.confValue(key, value));
+          }
+        });
+    return used;
   }
 
   /** Counts task attempts per device from entries such as {@code executor 1, partition 3: gpu(1) (...)}. */
@@ -161,6 +207,9 @@ public final class ScoreJob {
       FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (OutputStream out = fs.create(target, true)) {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out, report.toMap());
+      }
+      try (OutputStream out = fs.create(HtmlReport.beside(target), true)) {
+        out.write(HtmlReport.render(report).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new TorchScoreException(

@@ -44,7 +44,7 @@ public final class ScoreMetrics implements Serializable {
   private final CollectionAccumulator<String> devices = new CollectionAccumulator<>();
 
   private ScoreMetrics() {
-    this.counts = new PartitionCounts(REASONS + REASON_VALUES.length);
+    this.counts = new PartitionCounts(WIDTH);
   }
 
   static ScoreMetrics register(SparkContext sc) {
@@ -55,6 +55,7 @@ public final class ScoreMetrics implements Serializable {
     sc.register(metrics.outOfMemorySplits, "torchscore.outOfMemorySplits");
     sc.register(metrics.fittedAfterOutOfMemory);
     sc.register(metrics.devices);
+    metrics.registerTimings(sc);
     return metrics;
   }
 
@@ -195,6 +196,196 @@ public final class ScoreMetrics implements Serializable {
     return counts.total(MODEL_LOADS);
   }
 
+  // ---- batch timings, scoring times and model load times: kept with the same attempt as the counts
+
+  private static final int STAGE_COUNT = Stage.values().length;
+  private static final int TIMINGS = REASONS + REASON_VALUES.length;
+  // When the partition's scoring started and ended (epoch ms), and which attempt (task attempt id + 1) it was.
+  private static final int STARTED_MS = TIMINGS + STAGE_COUNT * LatencyHistogram.BUCKETS;
+  private static final int FINISHED_MS = STARTED_MS + 1;
+  private static final int ATTEMPT = FINISHED_MS + 1;
+  private static final int WIDTH = ATTEMPT + 1;
+
+  // One entry per model load: "attempt<TAB>executor<TAB>host<TAB>nanos" (attempt 0: outside a task).
+  private final CollectionAccumulator<String> modelLoadTimes = new CollectionAccumulator<>();
+
+  /** A part of a batch's time. */
+  public enum Stage {
+    /**
+     * Reading the batch's rows and making its input tensors; Spark reads and parses the input
+     * as rows are asked for, so this includes the scan upstream of the scoring.
+     */
+    ENCODE,
+    /** The model's forward call. */
+    FORWARD,
+    /** Reading the outputs into columns (on a GPU, this waits for the device to finish). */
+    DECODE,
+    /** The three together. */
+    TOTAL;
+
+    /**
+     * Returns the stage's name in reports.
+     *
+     * @return e.g. {@code encode}
+     */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * A model load: where, and how long fetching and loading took.
+   *
+   * @param executor the executor id ({@code driver} for the driver's check)
+   * @param host the executor's host
+   * @param millis milliseconds from asking for the model to having it loaded
+   */
+  public record ModelLoad(String executor, String host, double millis) {}
+
+  /**
+   * Rows scored over time: each partition's rows spread evenly over its scoring time, summed per
+   * time bucket since the first partition started.
+   *
+   * @param startMillis when the first partition started, epoch milliseconds
+   * @param bucketMillis the width of a bucket
+   * @param rows rows scored in each bucket; they sum to {@link #rows()}
+   */
+  public record Throughput(long startMillis, long bucketMillis, long[] rows) {}
+
+  // The profiler traces executors wrote (spark.torchscore.profile).
+  private final CollectionAccumulator<String> traces = new CollectionAccumulator<>();
+
+  void registerTimings(SparkContext sc) {
+    sc.register(modelLoadTimes);
+    sc.register(traces);
+  }
+
+  void traceWritten(String path) {
+    traces.add(path);
+  }
+
+  /**
+   * Returns the profiler traces executors wrote ({@code spark.torchscore.profile}), by task
+   * attempts that recorded, retried ones included.
+   *
+   * @return the traces' locations, sorted
+   */
+  public List<String> traces() {
+    return traces.value().stream().distinct().sorted().toList();
+  }
+
+  /** Marks the start of a task's partition. */
+  void partitionStarted(long taskAttemptId) {
+    counts.increment(STARTED_MS, System.currentTimeMillis());
+    counts.increment(ATTEMPT, taskAttemptId + 1);
+  }
+
+  /** Marks the end of a task's partition. */
+  void partitionFinished() {
+    counts.increment(FINISHED_MS, System.currentTimeMillis());
+  }
+
+  void batchTimed(long encodeNanos, long forwardNanos, long decodeNanos) {
+    long[] nanos = {encodeNanos, forwardNanos, decodeNanos, encodeNanos + forwardNanos + decodeNanos};
+    for (int stage = 0; stage < STAGE_COUNT; stage++) {
+      counts.increment(TIMINGS + stage * LatencyHistogram.BUCKETS + LatencyHistogram.bucketOf(nanos[stage]), 1);
+    }
+  }
+
+  void modelLoadTimed(long taskAttemptId, String executor, String host, long nanos) {
+    modelLoadTimes.add((taskAttemptId + 1) + "\t" + executor + "\t" + host + "\t" + nanos);
+  }
+
+  /**
+   * Returns the histogram of one stage of the batches' times: one count per batch that ran a
+   * forward (a batch split after a failure counts once, its re-runs in its decode time).
+   *
+   * @param stage encode, forward, decode or total
+   * @return the histogram
+   */
+  public LatencyHistogram batchTimes(Stage stage) {
+    long[] histogram = new long[LatencyHistogram.BUCKETS];
+    for (int bucket = 0; bucket < histogram.length; bucket++) {
+      histogram[bucket] = counts.total(TIMINGS + stage.ordinal() * LatencyHistogram.BUCKETS + bucket);
+    }
+    return new LatencyHistogram(histogram);
+  }
+
+  /**
+   * Returns the model loads of the driver and of the task attempts whose counts were kept.
+   *
+   * @return the loads, in the order they were reported
+   */
+  public List<ModelLoad> modelLoadTimes() {
+    java.util.Set<Long> kept = new java.util.HashSet<>();
+    kept.add(0L);
+    counts.value().values().forEach(values -> kept.add(values[ATTEMPT]));
+    List<ModelLoad> loads = new ArrayList<>();
+    for (String entry : modelLoadTimes.value()) {
+      String[] parts = entry.split("\t", 4);
+      if (kept.contains(Long.parseLong(parts[0]))) {
+        loads.add(new ModelLoad(parts[1], parts[2], Long.parseLong(parts[3]) / 1e6));
+      }
+    }
+    return loads;
+  }
+
+  /**
+   * Returns the rows scored over time, in about {@code buckets} buckets of a round width (1, 2
+   * or 5 times a power of ten milliseconds).
+   *
+   * @param buckets the most buckets wanted
+   * @return the series; no buckets when no task scored
+   */
+  public Throughput throughput(int buckets) {
+    List<long[]> partitions = new ArrayList<>();
+    counts.value().forEach(
+        (partition, values) -> {
+          if (partition != PartitionCounts.DRIVER && values[FINISHED_MS] >= values[STARTED_MS] && values[STARTED_MS] > 0) {
+            partitions.add(values);
+          }
+        });
+    if (partitions.isEmpty()) {
+      return new Throughput(0, 1, new long[0]);
+    }
+    long start = partitions.stream().mapToLong(v -> v[STARTED_MS]).min().getAsLong();
+    long end = partitions.stream().mapToLong(v -> v[FINISHED_MS]).max().getAsLong();
+    long width = roundWidth((end - start + 1) / (double) buckets);
+    long[] rows = new long[(int) ((end - start) / width) + 1];
+    for (long[] values : partitions) {
+      for (int bucket = 0; bucket < rows.length; bucket++) {
+        long from = start + bucket * width;
+        rows[bucket] += rowsBefore(values, from + width) - rowsBefore(values, from);
+      }
+    }
+    return new Throughput(start, width, rows);
+  }
+
+  /** Returns the partition's rows scored before a time, its rows spread evenly over its scoring time. */
+  private static long rowsBefore(long[] values, long millis) {
+    long started = values[STARTED_MS];
+    long finished = values[FINISHED_MS];
+    if (millis > finished) {
+      return values[ROWS];
+    }
+    if (millis <= started) {
+      return 0;
+    }
+    return (long) Math.floor(values[ROWS] * (double) (millis - started) / (finished - started + 1));
+  }
+
+  private static long roundWidth(double millis) {
+    long width = 1;
+    while (true) {
+      for (long step : new long[] {1, 2, 5}) {
+        if (width * step >= millis) {
+          return width * step;
+        }
+      }
+      width *= 10;
+    }
+  }
+
   /**
    * Counters per partition: a task adds to its partition's, and the driver merges each task's
    * partitions keeping, per partition, the one that saw the most rows. The driver's own adds
@@ -204,7 +395,7 @@ public final class ScoreMetrics implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    private static final int DRIVER = -1;
+    static final int DRIVER = -1;
 
     private final int width;
     private final HashMap<Integer, long[]> partitions = new HashMap<>();
@@ -233,7 +424,9 @@ public final class ScoreMetrics implements Serializable {
 
     @Override
     public synchronized boolean isZero() {
-      return partitions.isEmpty();
+      // Null while a task deserializes this: Spark registers an accumulator with the task (where the
+      // executor's heartbeat reads it) before the subclass's fields are read.
+      return partitions == null || partitions.isEmpty();
     }
 
     @Override

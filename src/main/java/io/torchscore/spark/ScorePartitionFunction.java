@@ -54,7 +54,8 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
       int keyIndex,
       String keyColumn,
       DataType keyType,
-      Placement placement)
+      Placement placement,
+      ForwardProfiler.Target profile)
       implements java.io.Serializable {}
 
   /**
@@ -84,26 +85,45 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     ModelRef ref = modelRef.value();
     DjlEnvironment.prepare(ref.threads(), ref.cacheDir());
     TaskContext task = TaskContext.get();
+    long attempt = task == null ? -1 : task.taskAttemptId();
+    if (task != null) {
+      metrics.partitionStarted(attempt);
+    }
     int partition = task == null ? 0 : task.partitionId();
     DeviceChoice choice = chooseDevice(task, partition);
     Placement placement = plan.placement();
+    long leaseStart = System.nanoTime();
+    boolean[] loadedHere = new boolean[1];
     ModelCache.Lease lease =
-        ModelCache.lease(ref, choice.device(), placement.precision(), placement.cacheModels(), metrics::modelLoaded);
+        ModelCache.lease(
+            ref,
+            choice.device(),
+            placement.precision(),
+            placement.cacheModels(),
+            () -> {
+              metrics.modelLoaded();
+              loadedHere[0] = true;
+            });
+    if (loadedHere[0]) {
+      metrics.modelLoadTimed(attempt, executorId(), executorHost(), System.nanoTime() - leaseStart);
+    }
     LoadedModel loaded = lease.model();
+    ForwardProfiler profiler = ForwardProfiler.claim(plan.profile(), ref.engine(), executorId(), metrics);
     // A GPU runs a batch while the task encodes the next into pinned memory; a CPU has nothing to overlap.
     boolean gpu = choice.device().isGpu();
     Predictor<NDList, NDList> predictor = loaded.model().newPredictor(new NoopTranslator());
+    ScoredRowIterator.Forward forward = predictor::predict;
     ScoredRowIterator scored =
         new ScoredRowIterator(
             rows,
             new ScoredRowIterator.Runner(
-                predictor::predict,
+                profiler == null ? forward : profiler.wrap(forward),
                 loaded.model().getNDManager(),
                 loaded.floatType(),
                 GpuGate.of(choice.device(), placement.gpuConcurrency()),
                 gpu,
                 () -> {
-                  try (lease) {
+                  try (lease; profiler) {
                     predictor.close();
                   }
                 }),
@@ -153,8 +173,16 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     if (choice.fallback() != null && WARNED_FALLBACK.compareAndSet(false, true)) {
       LOG.warn("Scoring on the CPU: {}; set spark.torchscore.device=gpu to fail instead", choice.fallback());
     }
-    String executor = org.apache.spark.SparkEnv.get() == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
-    metrics.device("executor " + executor + ", partition " + partition + ": " + choice.describe());
+    metrics.device("executor " + executorId() + ", partition " + partition + ": " + choice.describe());
     return choice;
+  }
+
+  private static String executorId() {
+    return org.apache.spark.SparkEnv.get() == null ? "driver" : org.apache.spark.SparkEnv.get().executorId();
+  }
+
+  private static String executorHost() {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    return env == null ? "localhost" : env.blockManager().blockManagerId().host();
   }
 }

@@ -164,17 +164,23 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     metrics.gpuWait(runner.gate().enter());
     batch.inGate = true;
     metrics.forward();
+    long encodeStart = System.nanoTime();
+    long forwardStart = encodeStart;
     try {
-      batch.output =
-          runner.forward().apply(batch.encoder.toInputs(batch.manager, 0, good, runner.floatType()));
+      NDList inputs = batch.encoder.toInputs(batch.manager, 0, good, runner.floatType());
+      forwardStart = System.nanoTime();
+      batch.encodeNanos += forwardStart - encodeStart;
+      batch.output = runner.forward().apply(inputs);
     } catch (TranslateException | RuntimeException e) {
       batch.failure = e;
     }
+    batch.forwardNanos = System.nanoTime() - forwardStart;
   }
 
   /** Reads the launched batch's predictions, splitting it when it failed, and closes its tensors. */
   private void finish(Batch batch) {
     int good = batch.encoder.rows();
+    long decodeStart = System.nanoTime();
     try {
       if (good > 0) {
         Exception failure = batch.failure;
@@ -194,6 +200,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       }
     } finally {
       batch.release();
+    }
+    if (good > 0) {
+      metrics.batchTimed(batch.encodeNanos, batch.forwardNanos, System.nanoTime() - decodeStart);
     }
     for (int i = 0; i < batch.size; i++) {
       if (batch.rowErrors[i] == null && batch.slotErrors[batch.slots[i]] != null) {
@@ -278,6 +287,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       return;
     }
     closed = true;
+    metrics.partitionFinished();
     try (AutoCloseable resources = runner.resources();
         BatchEncoder firstEncoder = first.encoder;
         BatchEncoder secondEncoder = second == null ? null : second.encoder) {
@@ -305,6 +315,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     private NDList output;
     private Exception failure;
     private boolean inGate;
+    // This batch's time so far: reading and encoding its rows, and its forward call.
+    private long encodeNanos;
+    private long forwardNanos;
 
     Batch(BatchEncoder encoder, int batchSize) {
       this.encoder = encoder;
@@ -317,6 +330,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
     /** Reads up to a batch of rows; the bad ones are left out of the encoder. */
     void read() {
+      long readStart = System.nanoTime();
       encoder.reset();
       Arrays.fill(slotErrors, null);
       size = 0;
@@ -335,6 +349,8 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         size++;
         position++;
       }
+      encodeNanos = System.nanoTime() - readStart;
+      forwardNanos = 0;
     }
 
     void store(int from, Object[][] values) {

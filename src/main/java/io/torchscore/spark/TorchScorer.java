@@ -160,7 +160,8 @@ public final class TorchScorer {
                 settings.precision(),
                 settings.gpuConcurrency(),
                 settings.cacheModels(),
-                spark.sparkContext().isLocal()));
+                spark.sparkContext().isLocal()),
+            profileTarget(ref));
     // A step of the query plan: lazy until an action, usable on streams, named in explain().
     Dataset<Row> all =
         input.mapPartitions(
@@ -228,13 +229,24 @@ public final class TorchScorer {
     ref = ModelFetcher.shipIfDriverLocal(spark, ref);
     OutputLayout outputs;
     // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
+    long leaseStart = System.nanoTime();
+    boolean[] loadedHere = new boolean[1];
     try (ModelCache.Lease lease =
         ModelCache.lease(
             ref,
             Device.cpu(),
             settings.precision(),
             settings.cacheModels(),
-            metrics == null ? () -> { } : metrics::modelLoaded)) {
+            metrics == null
+                ? () -> { }
+                : () -> {
+                  metrics.modelLoaded();
+                  loadedHere[0] = true;
+                })) {
+      if (loadedHere[0]) {
+        String host = spark.sparkContext().getConf().get("spark.driver.host", "localhost");
+        metrics.modelLoadTimed(-1, "driver", host, System.nanoTime() - leaseStart);
+      }
       outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
     }
     // After the load above: the probe asks the engine, which DjlEnvironment must set up first.
@@ -256,6 +268,19 @@ public final class TorchScorer {
               ConfKeys.ERROR_COLUMN);
     }
     return new Prepared(inputs, ref, outputs, batchRows, outputSchema);
+  }
+
+  /** Returns where executors write profiler traces, or null when {@code spark.torchscore.profile} is off. */
+  private ForwardProfiler.Target profileTarget(ModelRef ref) {
+    if (!settings.profile()) {
+      return null;
+    }
+    String runId =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .format(java.time.LocalDateTime.now())
+            + "-"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return new ForwardProfiler.Target(runId, settings.profileBatches(), settings.profileDir(), ref.hadoopConf());
   }
 
   /** Returns a Spark ML vector column's size from its ML attributes, when they give one. */

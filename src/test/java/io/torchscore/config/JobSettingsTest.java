@@ -121,4 +121,49 @@ class JobSettingsTest {
 
     assertThat(settings.inputs()).containsExactly(List.of("a"));
   }
+
+  @ParameterizedTest(name = "report {0}, profile.dir {1}: traces in {2}")
+  @MethodSource("traceFolders")
+  void profilerTracesGoBesideTheReportUnlessAFolderIsSet(String report, String profileDir, String expected) {
+    Map<String, String> conf = minimal();
+    conf.put("spark.torchscore.profile", "true");
+    if (report != null) {
+      conf.put("spark.torchscore.report.path", report);
+    }
+    if (profileDir != null) {
+      conf.put("spark.torchscore.profile.dir", profileDir);
+    }
+
+    ScoreSettings settings = JobSettings.fromConf(conf).score();
+
+    assertThat(settings.profile()).isTrue();
+    assertThat(settings.profileBatches()).isEqualTo(5);
+    assertThat(settings.profileDir()).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> traceFolders() {
+    return Stream.of(
+        Arguments.of("/runs/2026-11-28/report.json", null, "/runs/2026-11-28"),
+        Arguments.of("s3a://bucket/runs/report.json", null, "s3a://bucket/runs"),
+        Arguments.of("file:/runs/report.json", null, "file:/runs"),
+        Arguments.of("/runs/report.json", "hdfs:///traces", "hdfs:///traces"),
+        Arguments.of(null, null, null));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badProfileValues")
+  void profileSettingsAreChecked(String key, String value, String message) {
+    Map<String, String> conf = minimal();
+    conf.put(key, value);
+
+    assertThatThrownBy(() -> JobSettings.fromConf(conf))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessageContaining(message);
+  }
+
+  static Stream<Arguments> badProfileValues() {
+    return Stream.of(
+        Arguments.of("spark.torchscore.profile", "yes", "Invalid spark.torchscore.profile=yes: expected true or false"),
+        Arguments.of("spark.torchscore.profile.batches", "0", "Invalid spark.torchscore.profile.batches=0"));
+  }
 }

@@ -104,7 +104,7 @@ class SecretsTest {
     StringBuilder all = new StringBuilder(out + "\n" + err + "\n" + logs + "\n");
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
-        if (file.startsWith(dir.resolve("events")) || file.endsWith("report.json")) {
+        if (file.startsWith(dir.resolve("events")) || file.endsWith("report.json") || file.endsWith("report.html")) {
           all.append(Files.readString(file)).append('\n');
         }
       }

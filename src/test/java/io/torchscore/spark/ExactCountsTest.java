@@ -101,6 +101,12 @@ class ExactCountsTest {
     assertThat(metrics.batches()).isEqualTo(batches);
     // Local mode: the driver's check loaded the model, and the executor (the same JVM) reuses it.
     assertThat(metrics.modelLoads()).isLessThanOrEqualTo(1);
+    // The timings come from the same attempts: one per batch, the rows over time summing to the rows.
+    for (ScoreMetrics.Stage stage : ScoreMetrics.Stage.values()) {
+      assertThat(metrics.batchTimes(stage).count()).as(stage.label()).isEqualTo(batches);
+    }
+    assertThat(java.util.Arrays.stream(metrics.throughput(30).rows()).sum()).isEqualTo(ROWS - NULL_FEATURES.size());
+    assertThat(metrics.modelLoadTimes()).hasSize((int) metrics.modelLoads());
   }
 
   /** Counts a partition's rows, then fails the first attempt of partition 0: its scoring is done. */

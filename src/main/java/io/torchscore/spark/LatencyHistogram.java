@@ -1,0 +1,119 @@
+package io.torchscore.spark;
+
+import java.util.Arrays;
+
+/**
+ * Counts of durations in fixed log-scale buckets, ten per decade from 0.1 ms to 100 s, with one
+ * bucket below and one above: a bounded summary of any number of batches, from which the driver
+ * reads percentiles.
+ *
+ * <p>Bucket 0 holds durations under 0.1 ms, bucket {@code i} (1 to 60) those from
+ * {@code 0.1 ms * 10^((i-1)/10)} up to {@code 0.1 ms * 10^(i/10)}, and bucket 61 those of 100 s or
+ * more.
+ */
+public final class LatencyHistogram {
+
+  /** The number of buckets. */
+  public static final int BUCKETS = 62;
+
+  private static final int PER_DECADE = 10;
+  private static final double SMALLEST_MILLIS = 0.1;
+
+  private final long[] counts;
+
+  /**
+   * Wraps bucket counts.
+   *
+   * @param counts {@link #BUCKETS} counts, copied
+   */
+  public LatencyHistogram(long[] counts) {
+    if (counts.length != BUCKETS) {
+      throw new IllegalArgumentException("Cannot make a histogram of " + counts.length + " buckets: expected " + BUCKETS);
+    }
+    this.counts = counts.clone();
+  }
+
+  /**
+   * Returns the bucket a duration falls in.
+   *
+   * @param nanos the duration
+   * @return the bucket, 0 to {@link #BUCKETS} - 1
+   */
+  public static int bucketOf(long nanos) {
+    double millis = nanos / 1e6;
+    if (millis < SMALLEST_MILLIS) {
+      return 0;
+    }
+    int bucket = 1 + (int) Math.floor(Math.log10(millis / SMALLEST_MILLIS) * PER_DECADE + 1e-9);
+    // Guard against rounding: the bucket's bounds decide.
+    if (bucket > 1 && millis < lowerMillis(bucket)) {
+      bucket--;
+    } else if (bucket < BUCKETS - 1 && millis >= upperMillis(bucket)) {
+      bucket++;
+    }
+    return Math.min(bucket, BUCKETS - 1);
+  }
+
+  /**
+   * Returns the smallest duration of a bucket.
+   *
+   * @param bucket the bucket
+   * @return milliseconds; 0 for the first bucket
+   */
+  public static double lowerMillis(int bucket) {
+    return bucket == 0 ? 0 : SMALLEST_MILLIS * Math.pow(10, (bucket - 1) / (double) PER_DECADE);
+  }
+
+  /**
+   * Returns the bound below which a bucket's durations lie.
+   *
+   * @param bucket the bucket
+   * @return milliseconds; infinite for the last bucket
+   */
+  public static double upperMillis(int bucket) {
+    return bucket == BUCKETS - 1
+        ? Double.POSITIVE_INFINITY
+        : SMALLEST_MILLIS * Math.pow(10, bucket / (double) PER_DECADE);
+  }
+
+  /**
+   * Returns the count of each bucket.
+   *
+   * @return {@link #BUCKETS} counts
+   */
+  public long[] counts() {
+    return counts.clone();
+  }
+
+  /**
+   * Returns how many durations were counted.
+   *
+   * @return the total count
+   */
+  public long count() {
+    return Arrays.stream(counts).sum();
+  }
+
+  /**
+   * Returns an upper bound of a percentile: the upper bound of the bucket holding the
+   * {@code ceil(q * count)}-th smallest duration (the lower bound, 100 s, for the last bucket).
+   *
+   * @param q the quantile, e.g. 0.99
+   * @return milliseconds, 0 when nothing was counted
+   */
+  public double percentileMillis(double q) {
+    long total = count();
+    if (total == 0) {
+      return 0;
+    }
+    long rank = Math.max(1, (long) Math.ceil(q * total));
+    long seen = 0;
+    for (int bucket = 0; bucket < BUCKETS; bucket++) {
+      seen += counts[bucket];
+      if (seen >= rank) {
+        return bucket == BUCKETS - 1 ? lowerMillis(bucket) : upperMillis(bucket);
+      }
+    }
+    return lowerMillis(BUCKETS - 1);
+  }
+}

@@ -1,0 +1,97 @@
+package io.torchscore.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.torchscore.spark.LatencyHistogram;
+import io.torchscore.spark.ScoreMetrics;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+
+/** The HTML report's markup for a report made by hand, without a browser. */
+class HtmlReportTest {
+
+  private static RunReport report(Map<String, String> settings) {
+    long[] encode = new long[LatencyHistogram.BUCKETS];
+    encode[11] = 3; // 1 ms
+    long[] forward = new long[LatencyHistogram.BUCKETS];
+    forward[21] = 2; // 10 ms
+    forward[22] = 1;
+    long[] decode = new long[LatencyHistogram.BUCKETS];
+    decode[0] = 3; // under 0.1 ms
+    long[] total = new long[LatencyHistogram.BUCKETS];
+    total[22] = 3;
+    Map<String, LatencyHistogram> times = new LinkedHashMap<>();
+    times.put("encode", new LatencyHistogram(encode));
+    times.put("forward", new LatencyHistogram(forward));
+    times.put("decode", new LatencyHistogram(decode));
+    times.put("total", new LatencyHistogram(total));
+    Map<String, Long> badRows = new LinkedHashMap<>();
+    badRows.put("null_features", 4L);
+    badRows.put("wrong_shape", 0L);
+    return new RunReport(
+        "/m.pt",
+        "/in",
+        "/out",
+        "parquet",
+        null,
+        300,
+        4,
+        0,
+        badRows,
+        3,
+        2,
+        100,
+        1.5,
+        new RunReport.DeviceUse(Map.of("cpu", 2L), 0, 0, 0),
+        new RunReport.Details(
+            times,
+            new ScoreMetrics.Throughput(1_000, 500, new long[] {100, 0, 200}),
+            List.of(
+                new ScoreMetrics.ModelLoad("driver", "host-a", 120.5),
+                new ScoreMetrics.ModelLoad("1", "host-b", 80.25)),
+            settings,
+            List.of()));
+  }
+
+  @Test
+  void everyChartCarriesItsNumbers() {
+    String html = HtmlReport.render(report(Map.of("spark.torchscore.batch.size", "100")));
+
+    // Throughput: three buckets of 0.5 s; 100 rows in 0.5 s is 200 rows/s.
+    assertThat(html).contains("data-bucket=\"0\" data-start-ms=\"0\" data-rows=\"100\" data-rows-per-s=\"200.0\"");
+    assertThat(html).contains("data-bucket=\"2\" data-start-ms=\"1000\" data-rows=\"200\" data-rows-per-s=\"400.0\"");
+    // Batch times: one bar per stage and bucket with batches (1 + 2 + 1), not the total's.
+    assertThat(html.split("data-stage=\"encode\" data-bucket", -1)).hasSize(2);
+    assertThat(html.split("data-stage=\"forward\" data-bucket", -1)).hasSize(3);
+    assertThat(html).contains("data-stage=\"encode\" data-bucket=\"11\" data-lower-ms=\"1\" data-count=\"3\"");
+    assertThat(html).contains("data-stage=\"decode\" data-bucket=\"0\" data-lower-ms=\"0\" data-count=\"3\"");
+    assertThat(html).doesNotContain("data-stage=\"total\" data-bucket");
+    // p50 of forward: the 2nd of 3 batches, in bucket 21, whose upper bound is 0.1 * 10^2.1 = 12.589 ms
+    // (shown to 0.1 ms from 10 ms up).
+    assertThat(html).contains("<tr data-stage=\"forward\"><td>forward</td><td class=\"num\" data-count=\"3\">3</td>"
+        + "<td class=\"num\" data-p=\"50\">&le; 12.6</td>");
+    assertThat(html).contains("data-reason=\"null_features\" data-count=\"4\"", "data-reason=\"wrong_shape\" data-count=\"0\"");
+    assertThat(html).contains("data-executor=\"driver\" data-host=\"host-a\" data-ms=\"120.5\"");
+    assertThat(html).contains("data-executor=\"1\" data-host=\"host-b\" data-ms=\"80.25\"");
+    assertThat(html).contains("<tr data-key=\"spark.torchscore.batch.size\"><td>spark.torchscore.batch.size</td><td>100</td></tr>");
+  }
+
+  @Test
+  void theSettingsAreEscapedAndThePageLoadsNothing() {
+    String html = HtmlReport.render(report(Map.of("spark.torchscore.key.column", "<script>alert(1)</script>")));
+
+    assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script");
+    // Offline: no script, stylesheet or image is fetched; the only URL is SVG's namespace name.
+    assertThat(html.replace("xmlns=\"http://www.w3.org/2000/svg\"", ""))
+        .doesNotContain("http:", "https:", "<link", "src=", "url(");
+  }
+
+  @Test
+  void theHtmlReportSitsBesideTheJsonReport() {
+    assertThat(HtmlReport.beside(new Path("s3a://bucket/runs/report.json"))).isEqualTo(new Path("s3a://bucket/runs/report.html"));
+    assertThat(HtmlReport.beside(new Path("/tmp/run-summary"))).isEqualTo(new Path("/tmp/run-summary.html"));
+  }
+}

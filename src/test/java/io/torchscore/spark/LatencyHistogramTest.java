@@ -1,0 +1,66 @@
+package io.torchscore.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The batch-time histogram's buckets and percentiles, against values worked out by hand. */
+class LatencyHistogramTest {
+
+  @ParameterizedTest(name = "{0} ns in bucket {1}")
+  @CsvSource({
+    "0, 0",
+    "99999, 0", // 0.099999 ms: under 0.1 ms
+    "100000, 1", // 0.1 ms starts bucket 1
+    "125000, 1", // below 0.1 * 10^0.1 = 0.12589 ms
+    "126000, 2",
+    "1000000, 11", // 1 ms = 0.1 * 10^1: bucket 1 + 10
+    "999999, 10",
+    "10000000, 21", // 10 ms
+    "3162278, 16", // 3.162278 ms = 0.1 * 10^1.5: just past bucket 16's lower bound
+    "99999999999, 60", // just under 100 s
+    "100000000000, 61", // 100 s
+    "3600000000000, 61"
+  })
+  void bucketsAreTenPerDecadeFromATenthOfAMillisecond(long nanos, int bucket) {
+    assertThat(LatencyHistogram.bucketOf(nanos)).isEqualTo(bucket);
+  }
+
+  @Test
+  void bucketBoundsAreLogSpaced() {
+    assertThat(LatencyHistogram.lowerMillis(0)).isZero();
+    assertThat(LatencyHistogram.lowerMillis(1)).isCloseTo(0.1, within(1e-12));
+    assertThat(LatencyHistogram.upperMillis(1)).isCloseTo(0.125892541, within(1e-9));
+    assertThat(LatencyHistogram.lowerMillis(11)).isCloseTo(1.0, within(1e-12));
+    assertThat(LatencyHistogram.lowerMillis(61)).isCloseTo(100_000.0, within(1e-6));
+    assertThat(LatencyHistogram.upperMillis(61)).isInfinite();
+  }
+
+  @Test
+  void percentilesAreTheUpperBoundOfTheBucketHoldingTheRank() {
+    long[] counts = new long[LatencyHistogram.BUCKETS];
+    counts[11] = 50; // [1, 1.2589) ms
+    counts[21] = 40; // [10, 12.589) ms
+    counts[31] = 9; // [100, 125.89) ms
+    counts[41] = 1; // [1000, 1258.9) ms
+    LatencyHistogram histogram = new LatencyHistogram(counts);
+
+    assertThat(histogram.count()).isEqualTo(100);
+    // Rank 50 of 100 is the last of bucket 11; rank 90 the last of bucket 21; rank 99 the last of 31.
+    assertThat(histogram.percentileMillis(0.5)).isCloseTo(1.258925, within(1e-6));
+    assertThat(histogram.percentileMillis(0.9)).isCloseTo(12.58925, within(1e-5));
+    assertThat(histogram.percentileMillis(0.99)).isCloseTo(125.8925, within(1e-4));
+    assertThat(histogram.percentileMillis(1.0)).isCloseTo(1258.925, within(1e-3));
+  }
+
+  @Test
+  void anEmptyHistogramHasZeroPercentilesAndTheLastBucketReportsItsLowerBound() {
+    assertThat(new LatencyHistogram(new long[LatencyHistogram.BUCKETS]).percentileMillis(0.99)).isZero();
+    long[] counts = new long[LatencyHistogram.BUCKETS];
+    counts[61] = 1;
+    assertThat(new LatencyHistogram(counts).percentileMillis(0.5)).isCloseTo(100_000.0, within(1e-6));
+  }
+}
