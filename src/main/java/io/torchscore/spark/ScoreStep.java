@@ -3,50 +3,39 @@ package io.torchscore.spark;
 import io.torchscore.model.ModelRef;
 import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
 
 /**
- * Scoring as a step of the query plan ({@code Dataset.mapPartitions}): lazy until an action,
- * usable on streaming DataFrames, and named {@code torchscore(...)} in {@code explain()} and the
- * Spark UI. Rows arrive as {@link Row}s and are converted to Spark's internal format for
- * {@link ScorePartitionFunction}, and back.
+ * Scoring as a step of the query plan ({@link InternalRowStep}): lazy until an action, usable on
+ * streaming DataFrames, and named {@code torchscore(...)} in {@code explain()} and the Spark UI.
+ * Rows arrive and leave in Spark's internal format, as {@link ScorePartitionFunction} reads and
+ * writes them.
  *
- * <p>It is a Scala function rather than Spark's Java {@code MapPartitionsFunction} so that the
- * plan shows its name instead of Spark's wrapper; it uses only what is binary-identical in Scala
- * 2.12 and 2.13 ({@code Iterator.hasNext/next}, {@code JavaConverters.asScalaIterator}).
+ * <p>It is a Scala function rather than a Java interface so that the plan shows its name; it uses
+ * only what is binary-identical in Scala 2.12 and 2.13 ({@code Iterator.hasNext/next},
+ * {@code JavaConverters.asScalaIterator}).
  */
-final class ScoreStep implements Function1<Iterator<Row>, Iterator<Row>>, Serializable {
+final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final ScorePartitionFunction scorer;
-  private final StructType inputSchema;
-  private final StructType outputSchema;
   private final String description;
 
   ScoreStep(
       Broadcast<ModelRef> modelRef,
       ScorePartitionFunction.Plan plan,
       ScoreMetrics metrics,
-      StructType inputSchema,
-      StructType outputSchema,
       String description) {
     this.scorer = new ScorePartitionFunction(modelRef, plan, metrics);
-    this.inputSchema = inputSchema;
-    this.outputSchema = outputSchema;
     this.description = description;
   }
 
   @Override
-  public Iterator<Row> apply(Iterator<Row> rows) {
-    Function1<Object, Object> toInternal = CatalystTypeConverters.createToCatalystConverter(inputSchema);
-    Function1<Object, Object> toRow = CatalystTypeConverters.createToScalaConverter(outputSchema);
+  public Iterator<Object> apply(Iterator<Object> rows) {
     java.util.Iterator<InternalRow> scored =
         scorer.call(
             new java.util.Iterator<>() {
@@ -57,19 +46,19 @@ final class ScoreStep implements Function1<Iterator<Row>, Iterator<Row>>, Serial
 
               @Override
               public InternalRow next() {
-                return (InternalRow) toInternal.apply(rows.next());
+                return (InternalRow) rows.next();
               }
             });
     return JavaConverters.asScalaIterator(
-        new java.util.Iterator<Row>() {
+        new java.util.Iterator<Object>() {
           @Override
           public boolean hasNext() {
             return scored.hasNext();
           }
 
           @Override
-          public Row next() {
-            return (Row) toRow.apply(scored.next());
+          public Object next() {
+            return scored.next();
           }
         });
   }

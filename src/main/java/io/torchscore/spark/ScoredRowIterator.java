@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -36,6 +38,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * forward itself holds the thread, so there is nothing to overlap.
  */
 final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
+
+  private static final int MIN_ARENA_BYTES = 1 << 16;
 
   /** Where the partition is and how its rows are named in messages. */
   record RowNaming(int partition, int keyIndex, String keyColumn, org.apache.spark.sql.types.DataType keyType) {}
@@ -308,6 +312,12 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     private final int[] slots;
     private final Object[][] predictions;
     private final RowError[] slotErrors;
+    private final UnsafeRow[] keptRows;
+    private final Object[] appended = new Object[predictionColumns + (onError == OnError.FAIL ? 0 : 1)];
+    private final GenericInternalRow predicted = new GenericInternalRow(appended);
+    private final JoinedRow emitted = new JoinedRow();
+    private byte[] arena = new byte[0];
+    private int arenaUsed;
     private int size;
     private int next;
     private long start;
@@ -326,6 +336,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       this.slots = new int[batchSize];
       this.predictions = new Object[batchSize][];
       this.slotErrors = new RowError[batchSize];
+      this.keptRows = new UnsafeRow[batchSize];
     }
 
     /** Reads up to a batch of rows; the bad ones are left out of the encoder. */
@@ -336,9 +347,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       size = 0;
       next = 0;
       start = position;
+      arenaUsed = 0;
       while (size < rows.length && input.hasNext()) {
-        // Scans reuse their row object: keep a copy until the batch's rows are emitted.
-        InternalRow row = input.next().copy();
+        InternalRow row = keep(input.next(), size);
         RowError error = encoder.add(row);
         if (error != null) {
           badRow(row, position, error);
@@ -353,6 +364,33 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       forwardNanos = 0;
     }
 
+    /**
+     * Keeps a row until it is emitted, since scans reuse their row object: an {@code UnsafeRow}
+     * (what a scan gives) is copied into the batch's arena, a byte array reused from batch to
+     * batch, and read through the slot's own row object; any other row is copied.
+     */
+    private InternalRow keep(InternalRow row, int slot) {
+      if (!(row instanceof UnsafeRow unsafe)) {
+        return row.copy();
+      }
+      int bytes = unsafe.getSizeInBytes();
+      if (arenaUsed + bytes > arena.length) {
+        // Rows kept earlier in this batch hold the old arena until they are emitted.
+        arena = new byte[Math.max(bytes, Math.max(MIN_ARENA_BYTES, arena.length * 2))];
+        arenaUsed = 0;
+      }
+      long at = Platform.BYTE_ARRAY_OFFSET + arenaUsed;
+      Platform.copyMemory(unsafe.getBaseObject(), unsafe.getBaseOffset(), arena, at, bytes);
+      arenaUsed += bytes;
+      UnsafeRow kept = keptRows[slot];
+      if (kept == null || kept.numFields() != unsafe.numFields()) {
+        kept = new UnsafeRow(unsafe.numFields());
+        keptRows[slot] = kept;
+      }
+      kept.pointTo(arena, at, bytes);
+      return kept;
+    }
+
     void store(int from, Object[][] values) {
       System.arraycopy(values, 0, predictions, from, values.length);
       metrics.scored(values.length);
@@ -365,15 +403,19 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     InternalRow emit() {
       InternalRow row = rows[next];
       RowError error = rowErrors[next] != null ? rowErrors[next] : slotErrors[slots[next]];
-      Object[] appended = new Object[predictionColumns + (onError == OnError.FAIL ? 0 : 1)];
       if (error == null) {
         System.arraycopy(predictions[slots[next]], 0, appended, 0, predictionColumns);
+        if (appended.length > predictionColumns) {
+          appended[predictionColumns] = null;
+        }
       } else {
+        Arrays.fill(appended, null);
         appended[appended.length - 1] = UTF8String.fromString(error.message());
       }
       rows[next] = null;
       next++;
-      return new JoinedRow(row, new GenericInternalRow(appended));
+      // Like a scan's rows, the row returned is valid until the next one is asked for.
+      return emitted.apply(row, predicted);
     }
 
     void exitGate() {

@@ -30,7 +30,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -164,15 +163,14 @@ public final class TorchScorer {
             profileTarget(ref));
     // A step of the query plan: lazy until an action, usable on streams, named in explain().
     Dataset<Row> all =
-        input.mapPartitions(
+        InternalRowStep.map(
+            input,
             new ScoreStep(
                 broadcast,
                 plan,
                 metrics,
-                schema,
-                outputSchema,
                 "torchscore(" + ref + ", inputs " + inputs + ", batch " + batchRows + ")"),
-            Encoders.row(outputSchema));
+            outputSchema);
     return new ScoreResult(
         all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics, batchRows);
   }

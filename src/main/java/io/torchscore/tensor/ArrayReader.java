@@ -35,8 +35,9 @@ final class ArrayReader implements FeatureReader {
           "has " + values.numElements() + " values; the model input takes " + width);
     }
     if (element.isFloat() && values instanceof UnsafeArrayData unsafe && !hasNull(unsafe)) {
-      // An image is 150,528 floats: one bulk copy, not a call per value.
-      sink.putFloats(0, unsafe.toFloatArray());
+      // An image is 150,528 floats: one copy from Spark's memory into the batch, no array between.
+      sink.putFloats(
+          0, unsafe.getBaseObject(), unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(width), width);
       return null;
     }
     for (int i = 0; i < width; i++) {

@@ -2,11 +2,14 @@ package io.torchscore.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * One input's values for a batch, in one direct buffer reused from batch to batch and handed to
@@ -20,6 +23,7 @@ final class InputBuffer implements ValueSink {
   private final ByteBuffer bytes;
   private final FloatBuffer floats;
   private final LongBuffer longs;
+  private final long address;
   private int offset;
   private boolean pinned;
 
@@ -32,6 +36,7 @@ final class InputBuffer implements ValueSink {
             .order(ByteOrder.nativeOrder());
     this.floats = spec.int64() ? null : bytes.asFloatBuffer();
     this.longs = spec.int64() ? bytes.asLongBuffer() : null;
+    this.address = Pointer.nativeValue(Native.getDirectBufferPointer(bytes));
   }
 
   /** Writes the row's values into batch slot {@code slot}; returns what was wrong, or null. */
@@ -79,12 +84,12 @@ final class InputBuffer implements ValueSink {
   }
 
   @Override
-  public void putFloats(int i, float[] values) {
+  public void putFloats(int i, Object base, long from, int count) {
     if (floats != null) {
-      floats.put(offset + i, values);
+      Platform.copyMemory(base, from, null, address + (long) (offset + i) * Float.BYTES, (long) count * Float.BYTES);
     } else {
-      for (int k = 0; k < values.length; k++) {
-        longs.put(offset + i + k, (long) values[k]);
+      for (int k = 0; k < count; k++) {
+        longs.put(offset + i + k, (long) Platform.getFloat(base, from + (long) k * Float.BYTES));
       }
     }
   }

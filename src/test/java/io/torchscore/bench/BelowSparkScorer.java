@@ -11,6 +11,7 @@ import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -21,6 +22,10 @@ import org.apache.spark.sql.types.StructType;
  * ({@code id BIGINT, features ARRAY<FLOAT>}).
  */
 final class BelowSparkScorer implements AutoCloseable {
+
+  private static final UnsafeProjection UNSAFE =
+      UnsafeProjection.create(
+          new org.apache.spark.sql.types.DataType[] {DataTypes.LongType, DataTypes.createArrayType(DataTypes.FloatType, false)});
 
   private final BelowSpark scorer;
 
@@ -44,9 +49,12 @@ final class BelowSparkScorer implements AutoCloseable {
     this.scorer = new BelowSpark(settings, schema, threads, width);
   }
 
-  /** Returns a row as a Spark scan gives it: {@code id} and the {@code features} array. */
+  /**
+   * Returns a row as the scoring step gets it from a scan: an {@code UnsafeRow} of {@code id}
+   * and the {@code features} array.
+   */
   static InternalRow row(long id, float[] features) {
-    return new GenericInternalRow(new Object[] {id, UnsafeArrayData.fromPrimitiveArray(features)});
+    return UNSAFE.apply(new GenericInternalRow(new Object[] {id, UnsafeArrayData.fromPrimitiveArray(features)})).copy();
   }
 
   /** Returns the rows per batch. */

@@ -73,8 +73,8 @@ class ImageBombTest {
     }
 
     @Override
-    public void putFloats(int i, float[] floats) {
-      values = Math.max(values, i + floats.length);
+    public void putFloats(int i, Object base, long offset, int count) {
+      values = Math.max(values, i + count);
     }
   }
 }
