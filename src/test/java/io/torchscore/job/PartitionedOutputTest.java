@@ -2,6 +2,7 @@ package io.torchscore.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +31,12 @@ class PartitionedOutputTest {
   private static final String DAY_A = "2026-11-26";
   private static final String DAY_B = "2026-11-27";
 
+  /** The session settings Delta Lake asks for. */
+  private static final Map<String, String> DELTA =
+      Map.of(
+          "spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension",
+          "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+
   @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
@@ -57,6 +64,7 @@ class PartitionedOutputTest {
             List.of(
                 "--conf", "spark.master=local[2]",
                 "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.sql.shuffle.partitions=2",
                 "--conf", "spark.torchscore.model.path="
                     + Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath(),
                 "--conf", "spark.torchscore.input.path=" + input,
@@ -78,16 +86,34 @@ class PartitionedOutputTest {
         .execute(args.toArray(String[]::new));
   }
 
-  /** Reads the output back with Spark: each day's ids, checking every prediction against PyTorch's. */
+  /** A session to read the output back with, after the job stopped its own. */
+  private static SparkSession readerSession(boolean delta) {
+    SparkSession.Builder builder =
+        SparkSession.builder()
+            .master("local[1]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "1");
+    if (delta) {
+      DELTA.forEach(builder::config);
+    }
+    return builder.getOrCreate();
+  }
+
   private Map<String, List<Long>> idsByDay() {
-    SparkSession spark =
-        SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    return idsByDay("parquet");
+  }
+
+  /**
+   * Reads the output back with Spark: each day's ids, checking every prediction against PyTorch's.
+   */
+  private Map<String, List<Long>> idsByDay(String format) {
+    SparkSession spark = readerSession(format.equals("delta"));
     try {
       List<Row> rows =
           spark
               .read()
-              .option("basePath", dir.resolve("scored").toString())
-              .parquet(dir.resolve("scored").toString())
+              .format(format)
+              .load(dir.resolve("scored").toString())
               .selectExpr("CAST(day AS STRING) AS day", "id", "prediction", "CAST(expected AS FLOAT) AS expected")
               .orderBy("id")
               .collectAsList();
@@ -170,5 +196,48 @@ class PartitionedOutputTest {
         .startsWith("torchscore: Cannot partition output " + dir.resolve("scored") + " by column 'hour': ")
         .contains("check spark.torchscore.output.partition.by");
     assertThat(dir.resolve("scored")).doesNotExist();
+  }
+
+  /** Returns the data files holding one day's rows of a Delta table. */
+  private List<String> deltaFiles(String day) {
+    SparkSession spark = readerSession(true);
+    try {
+      return spark
+          .read()
+          .format("delta")
+          .load(dir.resolve("scored").toString())
+          .where("CAST(day AS STRING) = '" + day + "'")
+          .selectExpr("input_file_name()")
+          .distinct()
+          .collectAsList()
+          .stream()
+          .map(row -> row.getString(0))
+          .sorted()
+          .toList();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void aDeltaOverwriteReRunForOneDayReplacesThatDayAloneThroughDynamicPartitionOverwrite()
+      throws IOException {
+    assumeTrue(
+        getClass().getClassLoader().getResource("io/delta/sql/DeltaSparkSessionExtension.class") != null,
+        "Delta Lake 4.0 (Scala 2.13) is a test dependency on Spark 4.0 only");
+    String[] delta =
+        Stream.concat(
+                Stream.of("spark.torchscore.output.format=delta"),
+                DELTA.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()))
+            .toArray(String[]::new);
+    assertThat(run(input("a.jsonl", DAY_A, 0, 20, -1), delta)).as(err.toString()).isZero();
+    assertThat(run(input("b.jsonl", DAY_B, 20, 40, -1), delta)).as(err.toString()).isZero();
+    List<String> dayAFiles = deltaFiles(DAY_A);
+
+    assertThat(run(input("b2.jsonl", DAY_B, 40, 55, -1), delta)).as(err.toString()).isZero();
+
+    assertThat(idsByDay("delta")).isEqualTo(Map.of(DAY_A, ids(0, 20), DAY_B, ids(40, 55)));
+    // Day A was not rewritten: the same files still hold its rows.
+    assertThat(deltaFiles(DAY_A)).isEqualTo(dayAFiles);
   }
 }
