@@ -19,17 +19,36 @@ Py4J gateway; this module only forwards to it and wraps what comes back as PySpa
 needs the torchscore jar on the driver's classpath (``--jars``, a cluster library) and a classic
 Spark session: Spark Connect (Databricks serverless and standard access mode) has no JVM gateway.
 
+For a PySpark ``Pipeline``, ``TorchScoreTransformer`` is the same scorer as a Spark ML stage
+(``io.torchscore.spark.TorchScoreTransformer``), with the same setting names:
+
+    from pyspark.ml import Pipeline
+    from pyspark.ml.feature import VectorAssembler
+    from torchscore import TorchScoreTransformer
+
+    scorer = TorchScoreTransformer(model_path="dbfs:/models/mlp.pt", features="features")
+    model = Pipeline(stages=[VectorAssembler(inputCols=cols, outputCol="features"), scorer]).fit(df)
+    model.write().overwrite().save(path)   # PipelineModel.load(path) reads it back
+
 Ship it with ``--py-files torchscore.py``, or ``--py-files torchscore-<version>-cluster.jar``:
 the jar holds this file at its root and PySpark puts a ``.jar`` on --py-files on the Python path.
 Every Java class and method named here is checked against the jar by a test (PySpark itself is
 not run there).
 """
 
+import sys
+
+from pyspark.ml.util import JavaMLWritable
+from pyspark.ml.wrapper import JavaTransformer
 # DataFrame(jdf, session) wraps a Java Dataset: PySpark 3.3+ takes a session there, and 4.x
 # still returns its classic DataFrame from this constructor.
 from pyspark.sql import DataFrame
 
-__all__ = ["TorchScorer", "Builder", "ScoreResult", "ScoreMetrics"]
+__all__ = ["TorchScorer", "Builder", "ScoreResult", "ScoreMetrics", "TorchScoreTransformer"]
+
+# PySpark's PipelineModel.load finds a stage's Python class by importing the module named like its
+# Java class's package: this alias makes io.torchscore.spark.TorchScoreTransformer this module's.
+sys.modules.setdefault("io.torchscore.spark", sys.modules[__name__])
 
 
 def _check_classic(spark):
@@ -218,3 +237,59 @@ class ScoreMetrics:
             "modelLoads": self.modelLoads(),
             "badRowsByReason": self.badRowsByReason(),
         }
+
+
+class TorchScoreTransformer(JavaTransformer, JavaMLWritable):
+    """torchscore as a Spark ML stage for a PySpark ``Pipeline`` (after a ``VectorAssembler``, say).
+
+    Settings are given by keyword with ``_`` for ``.`` (``model_path=..., batch_size=1024``) or with
+    ``setOption("batch.size", 1024)``; they live in the Java stage
+    (``io.torchscore.spark.TorchScoreTransformer``), which saves and loads them with the pipeline.
+    Needs an active classic SparkSession.
+    """
+
+    def __init__(self, **settings):
+        super().__init__()
+        self._java_obj: "io.torchscore.spark.TorchScoreTransformer" = (
+            _jvm().io.torchscore.spark.TorchScoreTransformer(self.uid))
+        self.options(**settings)
+
+    def setOption(self, key, value) -> "TorchScoreTransformer":
+        """Sets any scoring setting by its key (``batch.size`` or ``spark.torchscore.batch.size``)."""
+        self._java_obj.setOption(key, _text(value))
+        return self
+
+    def options(self, **settings) -> "TorchScoreTransformer":
+        """Sets settings by keyword: ``batch_size=1024`` is ``setOption("batch.size", 1024)``."""
+        for name, value in settings.items():
+            self.setOption(_key(name), value)
+        return self
+
+    def setModelPath(self, path) -> "TorchScoreTransformer":
+        """Sets the TorchScript file: a local path or any Hadoop FS URI (``model.path``)."""
+        return self.setOption("model.path", path)
+
+    def setFeaturesCol(self, column) -> "TorchScoreTransformer":
+        """Sets the model's input column(s) (``features``)."""
+        return self.setOption("features", column)
+
+    def setPredictionCol(self, column) -> "TorchScoreTransformer":
+        """Sets the prediction column's name (``prediction.column``)."""
+        return self.setOption("prediction.column", column)
+
+    def scorer(self) -> "TorchScorer":
+        """Returns the TorchScorer this stage's settings make."""
+        return TorchScorer(self._java_obj.scorer())
+
+    def _transform(self, dataset):
+        return DataFrame(self._java_obj.transform(_java_frame(dataset)), dataset.sparkSession)
+
+    @classmethod
+    def load(cls, path) -> "TorchScoreTransformer":
+        """Loads a stage saved with ``write().save(path)``."""
+        java_stage: "io.torchscore.spark.TorchScoreTransformer" = (
+            _jvm().io.torchscore.spark.TorchScoreTransformer.load(path))
+        stage = cls()
+        stage._java_obj = java_stage
+        stage._resetUid(java_stage.uid())
+        return stage

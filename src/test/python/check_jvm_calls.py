@@ -7,12 +7,14 @@ tab-separated line per finding, which JvmCallsTest checks by Java reflection and
 
     jvm  static    io.torchscore.spark.TorchScorer    builder/0                 file:line
     jvm  instance  io.torchscore.spark.ScoreResult    metrics/0 rows/0          file:line
+    jvm  static    io.torchscore.spark.TorchScoreTransformer  <init>/1 setOption/2  file:line
     setting        spark.torchscore.batch.size                                  file:line
 
 A JVM call is a chain of calls rooted at the gateway (``_jvm(...)``, ``x._jvm``, a name ``jvm``)
-through a dotted class name, or at a name or attribute whose annotation is a Java class name
+through a dotted class name (``<init>`` when the chain starts by calling the class itself), or
+at a name or attribute whose annotation is a Java class name
 (``self._java: "io.torchscore.spark.TorchScorer" = ...``). Settings are the literal keys given to
-``option(key, value)``, ``options(batch_size=...)``/``builder(...)`` keywords and
+``option(key, value)``, ``setOption(key, value)``, ``options(batch_size=...)``/``builder(...)`` keywords and
 ``spark.conf.set(key, value)``, on JVM objects and (with --api) on the module's classes.
 
 With ``--api MODULE``, calls on the module's classes (``TorchScorer.builder().modelPath(p)...``)
@@ -151,9 +153,13 @@ class Finder(ast.NodeVisitor):
         if owner is None:
             return
         calls = ["%s/%s" % (name, "?" if arity(call) is None else arity(call)) for name, call in links]
+        if kind == "static" and links[0][0][:1].isupper():
+            # <gateway>.io.x.Y(args) calls Y's constructor.
+            owner = owner + "." + links[0][0]
+            calls[0] = "<init>" + calls[0][len(links[0][0]):]
         self.lines.append("jvm\t%s\t%s\t%s\t%s" % (kind, owner, " ".join(calls), self.where(node)))
         for name, call in links:
-            key = literal(call.args[0]) if name == "option" and call.args else None
+            key = literal(call.args[0]) if name in ("option", "setOption") and call.args else None
             if key is not None:
                 self.lines.append(setting_line(key, self.where(call)))
 
@@ -290,7 +296,7 @@ class ApiChecker(ast.NodeVisitor):
     def settings(self, node, where):
         """Notes the literal keys of option(key, value) and of options()/builder() keywords."""
         name = node.func.attr
-        key = literal(node.args[0]) if name == "option" and node.args else None
+        key = literal(node.args[0]) if name in ("option", "setOption") and node.args else None
         if key is not None:
             self.checked.append(setting_line(key, where))
         if name in ("options", "builder"):

@@ -24,6 +24,26 @@ class SparkContext:
     _active_spark_context = None
 '''
 
+# PySpark's JavaTransformer as far as the module relies on it: a uid, and transform() calling
+# _transform() (after handing the Python-side params to Java, of which the module has none).
+STUB_ML_WRAPPER = '''
+class JavaTransformer:
+    def __init__(self):
+        self.uid = type(self).__name__ + "_0"
+        self._java_obj = None
+
+    def _resetUid(self, uid):
+        self.uid = uid
+
+    def transform(self, dataset):
+        return self._transform(dataset)
+'''
+
+STUB_ML_UTIL = '''
+class JavaMLWritable:
+    pass
+'''
+
 
 class Recorder:
     """A Java object or class seen through Py4J: attribute access names, calls are recorded."""
@@ -68,6 +88,10 @@ def main():
         out.write(STUB_PYSPARK)
     with open(os.path.join(stubs, "pyspark", "sql", "__init__.py"), "w") as out:
         out.write(STUB_SQL)
+    os.makedirs(os.path.join(stubs, "pyspark", "ml"))
+    for name, text in (("__init__", ""), ("wrapper", STUB_ML_WRAPPER), ("util", STUB_ML_UTIL)):
+        with open(os.path.join(stubs, "pyspark", "ml", name + ".py"), "w") as out:
+            out.write(text)
     sys.path[:0] = [stubs, sys.argv[1]]
 
     import pyspark
@@ -101,6 +125,15 @@ def main():
             Recorder.log.append("error " + str(e))
     pyspark.SparkContext._active_spark_context = Context(Recorder(""))
     TorchScorer.builder().featuresCol("features").build()
+
+    from torchscore import TorchScoreTransformer
+    stage = TorchScoreTransformer(model_path="m.pt", batch_size=256).setFeaturesCol("features")
+    print("frame %r" % stage.transform(df)._jdf)
+    stage.scorer()
+    loaded = TorchScoreTransformer.load("/saved/stage")
+    print("uid %r" % loaded.uid)
+    import importlib
+    print("pipeline loader finds %s" % importlib.import_module("io.torchscore.spark").TorchScoreTransformer.__name__)
     for line in Recorder.log:
         print(line)
 

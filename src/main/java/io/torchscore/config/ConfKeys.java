@@ -191,6 +191,13 @@ public final class ConfKeys {
   public static final Setting<String> REPORT_PATH =
       job("report.path", null, "none", "write the run summary as JSON here");
 
+  // With output.mode=overwrite only the partitions this run writes are replaced: a re-run for one
+  // date replaces that date alone.
+  public static final Setting<List<String>> OUTPUT_PARTITION_BY =
+      setting("output.partition.by", List.of(), "none", ConfKeys::parseNames, Scope.JOB,
+          "columns to partition the output (and the rejects) by; an overwrite replaces only the"
+              + " partitions present in this run's input");
+
   // ---- profiling
 
   public static final Setting<Boolean> PROFILE =

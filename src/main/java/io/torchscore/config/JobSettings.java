@@ -1,6 +1,7 @@
 package io.torchscore.config;
 
 import io.torchscore.TorchScoreException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -18,6 +19,7 @@ import java.util.TreeMap;
  * @param rejectsPath where to write the rows on.error=skip left out, or null for nowhere
  * @param rejectsFormat the Spark sink name for the rejects
  * @param reportPath where to write the JSON run report, or null for none
+ * @param partitionBy the columns to partition the output and the rejects by; empty for none
  */
 public record JobSettings(
     ScoreSettings score,
@@ -29,11 +31,13 @@ public record JobSettings(
     String outputMode,
     String rejectsPath,
     String rejectsFormat,
-    String reportPath) {
+    String reportPath,
+    List<String> partitionBy) {
 
-  /** Copies the reader options. */
+  /** Copies the reader options and the partition columns. */
   public JobSettings {
     inputOptions = Map.copyOf(inputOptions);
+    partitionBy = List.copyOf(partitionBy);
   }
 
   /**
@@ -65,7 +69,15 @@ public record JobSettings(
         value(conf, ConfKeys.OUTPUT_MODE),
         rejectsPath,
         rejectsFormat == null ? outputFormat : rejectsFormat,
-        value(conf, ConfKeys.REPORT_PATH));
+        value(conf, ConfKeys.REPORT_PATH),
+        partitionBy(conf));
+  }
+
+  private static List<String> partitionBy(Map<String, String> conf) {
+    String value = conf.get(ConfKeys.OUTPUT_PARTITION_BY.key());
+    return value == null || value.isBlank()
+        ? ConfKeys.OUTPUT_PARTITION_BY.defaultValue()
+        : ConfKeys.OUTPUT_PARTITION_BY.parse(value.trim());
   }
 
   /** Puts the profiler's traces beside the report unless {@code profile.dir} says otherwise. */

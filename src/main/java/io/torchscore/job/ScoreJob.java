@@ -73,14 +73,28 @@ public final class ScoreJob {
     checkFileSystems();
     StagedOutput output =
         StagedOutput.plan(
-            spark, ConfKeys.OUTPUT_PATH, settings.outputPath(), settings.outputFormat(), settings.outputMode());
+            spark,
+            ConfKeys.OUTPUT_PATH,
+            settings.outputPath(),
+            settings.outputFormat(),
+            settings.outputMode(),
+            settings.partitionBy());
     StagedOutput rejects =
         settings.rejectsPath() == null
             ? null
             : StagedOutput.plan(
-                spark, ConfKeys.REJECTS_PATH, settings.rejectsPath(), settings.rejectsFormat(), settings.outputMode());
+                spark,
+                ConfKeys.REJECTS_PATH,
+                settings.rejectsPath(),
+                settings.rejectsFormat(),
+                settings.outputMode(),
+                settings.partitionBy());
     try {
       ScoreResult result = new TorchScorer(settings.score()).score(read());
+      output.checkPartitionColumns(result.scored().schema());
+      if (rejects != null) {
+        rejects.checkPartitionColumns(result.rejects().schema());
+      }
       if (rejects == null) {
         output.write(result.scored());
       } else {

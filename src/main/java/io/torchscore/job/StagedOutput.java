@@ -5,6 +5,8 @@ import io.torchscore.config.ConfKeys;
 import io.torchscore.config.Setting;
 import io.torchscore.config.Redaction;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
@@ -12,9 +14,11 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@code errorifexists} and {@code ignore} keep Spark's meaning. Table formats that commit
  * atomically by themselves (Delta, Iceberg, Hudi) and sinks that are not folders of files are
  * written in place. On an object store a rename is a copy: the swap is then short, not atomic.
+ *
+ * <p>With partition columns, {@code overwrite} replaces only the partitions this run wrote (Spark's
+ * dynamic partition overwrite): the staged partition folders are swapped in one by one, the
+ * output's other partitions are kept, and the output has no {@code _SUCCESS} marker while the
+ * swap is under way. Formats written in place get Spark's {@code partitionOverwriteMode=dynamic}
+ * writer option, which Delta honours too.
  */
 final class StagedOutput {
 
@@ -47,10 +57,20 @@ final class StagedOutput {
   private final Path target;
   private final Path staging;
   private final boolean skip;
+  private final List<String> partitionBy;
 
   private StagedOutput(
-      String key, String path, String format, String mode, FileSystem fs, Path target, Path staging, boolean skip) {
+      String key,
+      String path,
+      String format,
+      String mode,
+      List<String> partitionBy,
+      FileSystem fs,
+      Path target,
+      Path staging,
+      boolean skip) {
     this.key = key;
+    this.partitionBy = List.copyOf(partitionBy);
     this.path = path;
     this.format = format;
     this.mode = mode;
@@ -68,12 +88,14 @@ final class StagedOutput {
    * @param path where the output goes
    * @param format the Spark sink
    * @param mode errorifexists, overwrite, append or ignore
+   * @param partitionBy the columns to partition by; empty for none
    * @return the planned write
    * @throws TorchScoreException when the output exists and the mode is errorifexists
    */
-  static StagedOutput plan(SparkSession spark, Setting<String> key, String path, String format, String mode) {
+  static StagedOutput plan(
+      SparkSession spark, Setting<String> key, String path, String format, String mode, List<String> partitionBy) {
     if (!STAGED_FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
-      return new StagedOutput(key.key(), path, format, mode, null, null, null, false);
+      return new StagedOutput(key.key(), path, format, mode, partitionBy, null, null, null, false);
     }
     Path target = new Path(path);
     try {
@@ -90,7 +112,7 @@ final class StagedOutput {
       Path staging =
           new Path(target.getParent(), "." + target.getName() + ".torchscore-staging-" + UUID.randomUUID());
       return new StagedOutput(
-          key.key(), path, format, mode, fs, target, staging, exists && mode.equals("ignore"));
+          key.key(), path, format, mode, partitionBy, fs, target, staging, exists && mode.equals("ignore"));
     } catch (IOException | IllegalArgumentException e) {
       // Hadoop says "Wrong FS" with an IllegalArgumentException.
       throw new TorchScoreException(
@@ -99,6 +121,26 @@ final class StagedOutput {
           Redaction.uri(path),
           Redaction.uri(TorchScoreException.firstLine(e.getMessage())),
           key);
+    }
+  }
+
+  /**
+   * Checks that the rows to write have every partition column, before any row is scored.
+   *
+   * @param schema the schema of the rows this output will get
+   * @throws TorchScoreException naming {@code spark.torchscore.output.partition.by} and the column
+   */
+  void checkPartitionColumns(StructType schema) {
+    List<String> columns = List.of(schema.fieldNames());
+    for (String column : partitionBy) {
+      TorchScoreException.check(
+          columns.contains(column),
+          "Cannot partition output %s by column '%s': the rows written there have no such column"
+              + " (they have %s); check %s",
+          Redaction.uri(path),
+          column,
+          String.join(", ", columns),
+          ConfKeys.OUTPUT_PARTITION_BY);
     }
   }
 
@@ -113,10 +155,17 @@ final class StagedOutput {
       return;
     }
     try {
+      DataFrameWriter<Row> writer = rows.write().format(format);
+      if (!partitionBy.isEmpty()) {
+        writer = writer.partitionBy(partitionBy.toArray(String[]::new));
+      }
       if (staging == null) {
-        rows.write().format(format).mode(mode).save(path);
+        if (!partitionBy.isEmpty() && mode.equals("overwrite")) {
+          writer = writer.option("partitionOverwriteMode", "dynamic");
+        }
+        writer.mode(mode).save(path);
       } else {
-        rows.write().format(format).mode("errorifexists").save(staging.toString());
+        writer.mode("errorifexists").save(staging.toString());
       }
     } catch (Exception e) {
       if (!(e instanceof AnalysisException)) {
@@ -146,6 +195,8 @@ final class StagedOutput {
       boolean exists = fs.exists(target);
       if (!exists) {
         rename(staging, target);
+      } else if (mode.equals("overwrite") && !partitionBy.isEmpty()) {
+        replacePartitions();
       } else if (mode.equals("overwrite")) {
         swap();
       } else if (mode.equals("append")) {
@@ -188,6 +239,72 @@ final class StagedOutput {
       throw e;
     }
     fs.delete(old, true);
+  }
+
+  /**
+   * Replaces the output's partitions that this run wrote and keeps the others. The old
+   * {@code _SUCCESS} marker and the replaced partitions go aside first; when a rename fails, what
+   * was moved is put back, so the output is then as it was before the commit.
+   */
+  private void replacePartitions() throws IOException {
+    Path old =
+        new Path(target.getParent(), "." + target.getName() + ".torchscore-old-" + UUID.randomUUID());
+    List<String> written = partitions(staging, "", 0);
+    List<String> placed = new ArrayList<>();
+    List<String> asideNames = new ArrayList<>();
+    try {
+      fs.mkdirs(old);
+      if (fs.exists(new Path(target, SUCCESS))) {
+        rename(new Path(target, SUCCESS), new Path(old, SUCCESS));
+        asideNames.add(SUCCESS);
+      }
+      for (String partition : written) {
+        Path current = new Path(target, partition);
+        if (fs.exists(current)) {
+          fs.mkdirs(new Path(old, partition).getParent());
+          rename(current, new Path(old, partition));
+          asideNames.add(partition);
+        }
+        fs.mkdirs(current.getParent());
+        rename(new Path(staging, partition), current);
+        placed.add(partition);
+      }
+      if (fs.exists(new Path(staging, SUCCESS))) {
+        rename(new Path(staging, SUCCESS), new Path(target, SUCCESS));
+      }
+    } catch (IOException e) {
+      for (String partition : placed) {
+        fs.delete(new Path(target, partition), true);
+      }
+      for (String name : asideNames) {
+        rename(new Path(old, name), new Path(target, name));
+      }
+      fs.delete(old, true);
+      throw e;
+    }
+    fs.delete(old, true);
+  }
+
+  /**
+   * Lists the partition folders under {@code folder}, as paths relative to it such as
+   * {@code date=2026-11-27/hour=3}: the folders {@code depth} levels down, one per partition column.
+   */
+  private List<String> partitions(Path folder, String prefix, int depth) throws IOException {
+    List<String> found = new ArrayList<>();
+    String column = partitionBy.get(depth);
+    for (FileStatus entry : fs.listStatus(folder)) {
+      String name = entry.getPath().getName();
+      if (!entry.isDirectory() || !name.startsWith(column + "=")) {
+        continue;
+      }
+      String relative = prefix + name;
+      if (depth + 1 == partitionBy.size()) {
+        found.add(relative);
+      } else {
+        found.addAll(partitions(entry.getPath(), relative + "/", depth + 1));
+      }
+    }
+    return found;
   }
 
   /** Moves every file of a staged append into the output, the {@code _SUCCESS} marker last. */

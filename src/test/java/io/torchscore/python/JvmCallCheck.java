@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * Runs src/test/python/check_jvm_calls.py over Python files (PySpark cannot run here) and checks
- * what it lists: each JVM class exists and is public, each call in a chain is a public method of
- * that name and argument count on the class the previous call returned, and each
+ * what it lists: each JVM class exists and is public, each call in a chain is a public method (or,
+ * for {@code <init>}, a public constructor) of that name and argument count on the class the
+ * previous call returned, and each
  * {@code spark.torchscore.*} key is a declared setting.
  */
 public final class JvmCallCheck {
@@ -98,6 +99,14 @@ public final class JvmCallCheck {
       String count = call.substring(call.indexOf('/') + 1);
       boolean staticCall = isStatic;
       Class<?> receiver = owner;
+      if (name.equals("<init>")) {
+        if (Arrays.stream(receiver.getConstructors()).noneMatch(c -> c.getParameterCount() == Integer.parseInt(count))) {
+          problems.add(where + receiver.getName() + " has no public constructor taking " + count + " arguments");
+          return;
+        }
+        isStatic = false;
+        continue;
+      }
       List<Method> matches =
           Arrays.stream(receiver.getMethods())
               .filter(m -> m.getName().equals(name))

@@ -24,6 +24,9 @@ class PythonModuleTest {
       List.of(
           "frame <transform> True",
           "frame <rejects>",
+          "frame <transform>",
+          "uid <uid>",
+          "pipeline loader finds TorchScoreTransformer",
           "call io.torchscore.spark.TorchScorer.builder()",
           "call <builder>.option('batch.size', '1024')",
           "call <builder>.option('model.path', 'm.pt')",
@@ -44,7 +47,16 @@ class PythonModuleTest {
               + " or pass it to build(spark)",
           "call io.torchscore.spark.TorchScorer.builder()",
           "call <builder>.option('features', 'features')",
-          "call <builder>.build()");
+          "call <builder>.build()",
+          "call io.torchscore.spark.TorchScoreTransformer('TorchScoreTransformer_0')",
+          "call <TorchScoreTransformer>.setOption('model.path', 'm.pt')",
+          "call <TorchScoreTransformer>.setOption('batch.size', '256')",
+          "call <TorchScoreTransformer>.setOption('features', 'features')",
+          "call <TorchScoreTransformer>.transform(<jdf>)",
+          "call <TorchScoreTransformer>.scorer()",
+          "call io.torchscore.spark.TorchScoreTransformer.load('/saved/stage')",
+          "call io.torchscore.spark.TorchScoreTransformer('TorchScoreTransformer_0')",
+          "call <load>.uid()");
 
   /** Imports the module from a folder or jar and returns what it printed, one line each. */
   static List<String> runWithFakeGateway(String path) throws IOException, InterruptedException {
@@ -69,7 +81,11 @@ class PythonModuleTest {
         .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.TorchScorer$Builder\toption/2\t"))
         .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.TorchScorer\tscore/1\t"))
         .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.ScoreResult\tmetrics/0\t"))
-        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.ScoreMetrics\tbadRowsByReason/0\t"));
+        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.ScoreMetrics\tbadRowsByReason/0\t"))
+        .anyMatch(l -> l.startsWith("jvm\tstatic\tio.torchscore.spark.TorchScoreTransformer\t<init>/1\t"))
+        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.TorchScoreTransformer\tsetOption/2\t"))
+        .anyMatch(l -> l.startsWith("jvm\tinstance\tio.torchscore.spark.TorchScoreTransformer\ttransform/1\t"))
+        .anyMatch(l -> l.startsWith("jvm\tstatic\tio.torchscore.spark.TorchScoreTransformer\tload/1\t"));
     assertThat(report.settings()).contains("spark.torchscore.model.path", "spark.torchscore.features");
   }
 
@@ -79,6 +95,26 @@ class PythonModuleTest {
 
     assertThat(lines.get(0)).endsWith("src/main/python/torchscore.py");
     assertThat(lines.subList(1, lines.size())).isEqualTo(EXPECTED_CALLS);
+  }
+
+  /**
+   * The calls PySpark's own JavaTransformer, JavaMLWritable and Pipeline code make on the Java stage
+   * behind the module's TorchScoreTransformer (pyspark/ml/wrapper.py, util.py, pipeline.py), which
+   * the module's source does not show.
+   */
+  @Test
+  void theJavaStageHasEveryMethodPySparkCallsOnIt() throws Exception {
+    Class<?> stage = io.torchscore.spark.TorchScoreTransformer.class;
+
+    assertThat(stage.getConstructor(String.class)).isNotNull();
+    assertThat(stage.getMethod("uid").getReturnType()).isEqualTo(String.class);
+    assertThat(stage.getMethod("transform", org.apache.spark.sql.Dataset.class)).isNotNull();
+    assertThat(stage.getMethod("copy", org.apache.spark.ml.param.ParamMap.class).getReturnType())
+        .isEqualTo(stage);
+    assertThat(stage.getMethod("write").getReturnType()).isEqualTo(org.apache.spark.ml.util.MLWriter.class);
+    assertThat(stage.getMethod("hasParam", String.class)).isNotNull();
+    assertThat(stage.getMethod("getParam", String.class)).isNotNull();
+    assertThat(stage.getMethod("extractParamMap")).isNotNull();
   }
 
   @Test
