@@ -61,6 +61,9 @@ public final class TorchScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(TorchScorer.class);
 
+  /** Spark's key naming the column where a PERMISSIVE reader puts the records it cannot parse. */
+  public static final String CORRUPT_RECORD_CONF = "spark.sql.columnNameOfCorruptRecord";
+
   private final ScoreSettings settings;
 
   /**
@@ -216,7 +219,8 @@ public final class TorchScorer {
         ConfKeys.KEY_COLUMN,
         columns);
     InputLayout inputs =
-        InputLayout.resolve(settings, schema, column -> vectorSize(schema, column).orElseGet(() -> lengthProbe.applyAsInt(column)));
+        InputLayout.resolve(settings, schema, column -> vectorSize(schema, column).orElseGet(() -> lengthProbe.applyAsInt(column)))
+            .withCorruptRecords(schema, spark.conf().get(CORRUPT_RECORD_CONF, "_corrupt_record"));
     ModelRef ref =
         ModelFetcher.locate(
             settings.modelPath(),

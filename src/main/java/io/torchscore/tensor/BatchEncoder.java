@@ -19,6 +19,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 public final class BatchEncoder implements AutoCloseable {
 
   private final List<InputBuffer> buffers = new ArrayList<>();
+  private final InputLayout layout;
   private final boolean rejectNaN;
   private int rows;
 
@@ -33,6 +34,7 @@ public final class BatchEncoder implements AutoCloseable {
     for (InputSpec spec : layout.inputs()) {
       buffers.add(new InputBuffer(spec, batchSize));
     }
+    this.layout = layout;
     this.rejectNaN = rejectNaN;
   }
 
@@ -43,6 +45,10 @@ public final class BatchEncoder implements AutoCloseable {
    * @return null when the row was added, else what was wrong with it
    */
   public RowError add(InternalRow row) {
+    RowError malformed = layout.malformed(row);
+    if (malformed != null) {
+      return malformed;
+    }
     for (InputBuffer buffer : buffers) {
       RowError error = buffer.write(row, rows, rejectNaN);
       if (error != null) {
