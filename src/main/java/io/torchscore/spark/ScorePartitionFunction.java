@@ -97,7 +97,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
         new ScoredRowIterator(
             rows,
             new ScoredRowIterator.Runner(
-                predictor::predict,
+                ScoredRowIterator.Forward.of(loaded, predictor),
                 loaded.model().getNDManager(),
                 loaded.floatType(),
                 GpuGate.of(choice.device(), placement.gpuConcurrency()),

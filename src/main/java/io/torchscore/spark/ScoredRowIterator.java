@@ -1,5 +1,6 @@
 package io.torchscore.spark;
 
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +9,8 @@ import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.GpuGate;
+import io.torchscore.model.LoadedModel;
+import io.torchscore.model.TorchScriptForward;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.ErrorReason;
 import io.torchscore.tensor.OutputLayout;
@@ -44,6 +47,19 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   @FunctionalInterface
   interface Forward {
     NDList apply(NDList inputs) throws TranslateException;
+
+    /**
+     * Returns the forward of a loaded model: a TorchScript module runs through
+     * {@link TorchScriptForward}, which frees its native inputs when it throws; an ONNX graph
+     * through the task's predictor.
+     */
+    static Forward of(LoadedModel loaded, Predictor<NDList, NDList> predictor) {
+      if (loaded.graphOutputs()) {
+        return predictor::predict;
+      }
+      TorchScriptForward module = new TorchScriptForward(loaded.model());
+      return module::forward;
+    }
   }
 
   /**

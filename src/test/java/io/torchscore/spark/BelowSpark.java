@@ -84,7 +84,7 @@ public final class BelowSpark implements AutoCloseable {
     return new ScoredRowIterator(
         rows,
         new ScoredRowIterator.Runner(
-            predictor::predict,
+            ScoredRowIterator.Forward.of(loaded, predictor),
             loaded.model().getNDManager(),
             loaded.floatType(),
             GpuGate.of(choice.device(), settings.gpuConcurrency()),
