@@ -54,7 +54,8 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
       int keyIndex,
       String keyColumn,
       DataType keyType,
-      Placement placement)
+      Placement placement,
+      BatchBytes batchBytes)
       implements java.io.Serializable {}
 
   /**
@@ -115,7 +116,8 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
             plan.batchSize(),
             plan.onError(),
             new ScoredRowIterator.RowNaming(partition, plan.keyIndex(), plan.keyColumn(), plan.keyType()),
-            metrics);
+            metrics,
+            plan.batchBytes());
     if (task != null) {
       // A downstream limit can stop reading early: the task's end still closes the predictor.
       task.addTaskCompletionListener(

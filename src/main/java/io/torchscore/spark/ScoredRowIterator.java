@@ -81,6 +81,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private final OnError onError;
   private final RowNaming naming;
   private final ScoreMetrics metrics;
+  private final BatchBytes batchBytes;
   private final int predictionColumns;
   private final Batch first;
   private final Batch second;
@@ -91,6 +92,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private boolean splitOnOutOfMemory;
   private int smallestFitted = Integer.MAX_VALUE;
   private boolean closed;
+  // A row read that did not fit in its batch's bytes: the next batch starts with it.
+  private InternalRow carried;
+  private long carriedBytes;
 
   ScoredRowIterator(
       Iterator<InternalRow> input,
@@ -100,13 +104,15 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       int batchSize,
       OnError onError,
       RowNaming naming,
-      ScoreMetrics metrics) {
+      ScoreMetrics metrics,
+      BatchBytes batchBytes) {
     this.input = input;
     this.runner = runner;
     this.outputs = outputs;
     this.onError = onError;
     this.naming = naming;
     this.metrics = metrics;
+    this.batchBytes = batchBytes;
     this.predictionColumns = outputs.columnCount();
     this.first = new Batch(encoders.get(), batchSize);
     this.second = runner.prefetch() ? new Batch(encoders.get(), batchSize) : null;
@@ -139,7 +145,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private void advance() {
     current = null;
     if (second == null) {
-      if (input.hasNext()) {
+      if (hasInput()) {
         first.read();
         launch(first);
         finish(first);
@@ -148,7 +154,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       return;
     }
     if (pending == null) {
-      if (!input.hasNext()) {
+      if (!hasInput()) {
         return;
       }
       first.read();
@@ -157,7 +163,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     }
     Batch done = pending;
     Batch following = done == first ? second : first;
-    boolean more = input.hasNext();
+    boolean more = hasInput();
     if (more) {
       following.read(); // while the device runs `done`
     }
@@ -168,6 +174,10 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       pending = following;
     }
     current = done;
+  }
+
+  private boolean hasInput() {
+    return carried != null || input.hasNext();
   }
 
   /** Starts the batch's forward on the device; its outputs are read by {@link #finish}. */
@@ -331,16 +341,28 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       this.slotErrors = new RowError[batchSize];
     }
 
-    /** Reads up to a batch of rows; the bad ones are left out of the encoder. */
+    /**
+     * Reads up to a batch of rows, and up to the batch's bytes (a row larger than that makes a
+     * batch of its own); the bad ones are left out of the encoder.
+     */
     void read() {
       encoder.reset();
       Arrays.fill(slotErrors, null);
       size = 0;
       next = 0;
       start = position;
-      while (size < rows.length && input.hasNext()) {
+      long held = 0;
+      while (size < rows.length && hasInput()) {
         // Scans reuse their row object: keep a copy until the batch's rows are emitted.
-        InternalRow row = input.next().copy();
+        InternalRow row = carried != null ? carried : input.next().copy();
+        long bytes = carried != null ? carriedBytes : batchBytes.of(row);
+        carried = null;
+        if (!batchBytes.fits(held, bytes)) {
+          carried = row;
+          carriedBytes = bytes;
+          break;
+        }
+        held += bytes;
         RowError error = encoder.add(row);
         if (error != null) {
           badRow(row, position, error);

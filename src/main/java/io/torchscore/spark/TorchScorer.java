@@ -163,7 +163,8 @@ public final class TorchScorer {
                 settings.precision(),
                 settings.gpuConcurrency(),
                 settings.cacheModels(),
-                spark.sparkContext().isLocal()));
+                spark.sparkContext().isLocal()),
+            new BatchBytes(schema, settings.batchRowsMaxBytes()));
     // A step of the query plan: lazy until an action, usable on streams, named in explain().
     Dataset<Row> all =
         input.mapPartitions(

@@ -180,7 +180,8 @@ class ScoredRowIteratorTest extends SparkTestBase {
               32,
               onError,
               new ScoredRowIterator.RowNaming(0, -1, null, null),
-              metrics);
+              metrics,
+              new BatchBytes(StructType.fromDDL("id BIGINT, features ARRAY<FLOAT>"), settings.batchRowsMaxBytes()));
       while (iterator.hasNext()) {
         scored.add(iterator.next().copy());
       }
