@@ -19,6 +19,8 @@ import java.util.Map;
  * @param modelLoads model loads, on the driver and on executors
  * @param batchSize rows per forward call
  * @param seconds wall time of read, score and write
+ * @param devices where the tasks scored and how the devices coped
+ * @param nonFinite the NaN and infinite values met in features and predictions
  */
 public record RunReport(
     String model,
@@ -34,7 +36,8 @@ public record RunReport(
     long modelLoads,
     int batchSize,
     double seconds,
-    DeviceUse devices) {
+    DeviceUse devices,
+    NonFinite nonFinite) {
 
   /**
    * Where the tasks scored and how the devices coped.
@@ -46,6 +49,16 @@ public record RunReport(
    */
   public record DeviceUse(
       Map<String, Long> tasksByDevice, long outOfMemorySplits, long batchRowsThatFitted, long gpuWaitMillis) {}
+
+  /**
+   * NaN and infinite values, counted whether or not {@code spark.torchscore.nan=reject} made
+   * their rows bad.
+   *
+   * @param nanInputs NaN values read from features
+   * @param infiniteInputs infinite values read from features ({@code 1e999} included)
+   * @param nanOutputs NaN values in the model's outputs
+   */
+  public record NonFinite(long nanInputs, long infiniteInputs, long nanOutputs) {}
 
   /**
    * Returns the scoring rate.
@@ -92,6 +105,15 @@ public record RunReport(
               devices.outOfMemorySplits(),
               devices.batchRowsThatFitted()));
     }
+    if (nonFinite.nanInputs() + nonFinite.infiniteInputs() + nonFinite.nanOutputs() > 0) {
+      text.append(
+          String.format(
+              "NaN/Inf: %,d NaN and %,d infinite feature values, %,d NaN predictions (spark.torchscore.nan=reject"
+                  + " makes such features bad rows)%n",
+              nonFinite.nanInputs(),
+              nonFinite.infiniteInputs(),
+              nonFinite.nanOutputs()));
+    }
     text.append(String.format("Output: %s (%s)", output, outputFormat));
     if (rejects != null) {
       text.append(String.format("%nRejects: %s", rejects));
@@ -124,6 +146,9 @@ public record RunReport(
     map.put("out_of_memory_splits", devices.outOfMemorySplits());
     map.put("batch_rows_that_fitted", devices.batchRowsThatFitted());
     map.put("gpu_wait_ms", devices.gpuWaitMillis());
+    map.put("nan_input_values", nonFinite.nanInputs());
+    map.put("infinite_input_values", nonFinite.infiniteInputs());
+    map.put("nan_output_values", nonFinite.nanOutputs());
     return map;
   }
 }

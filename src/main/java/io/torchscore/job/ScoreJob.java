@@ -114,7 +114,11 @@ public final class ScoreJob {
             tasksByDevice(result.metrics().devices()),
             result.metrics().outOfMemorySplits(),
             result.metrics().batchRowsThatFitted(),
-            result.metrics().gpuWaitMillis()));
+            result.metrics().gpuWaitMillis()),
+        new RunReport.NonFinite(
+            result.metrics().nanInputValues(),
+            result.metrics().infiniteInputValues(),
+            result.metrics().nanOutputValues()));
   }
 
   /** Counts task attempts per device from entries such as {@code executor 1, partition 3: gpu(1) (...)}. */

@@ -35,6 +35,10 @@ public final class ScoreMetrics implements Serializable {
   private static final int MODEL_LOADS = 4;
   private static final int REASONS = 5;
   private static final ErrorReason[] REASON_VALUES = ErrorReason.values();
+  private static final int NAN_INPUTS = REASONS + REASON_VALUES.length;
+  private static final int INFINITE_INPUTS = NAN_INPUTS + 1;
+  private static final int NAN_OUTPUTS = NAN_INPUTS + 2;
+  private static final int WIDTH = NAN_INPUTS + 3;
 
   private final PartitionCounts counts;
   // Diagnostics of the device, per task attempt (a retried task adds again).
@@ -44,7 +48,7 @@ public final class ScoreMetrics implements Serializable {
   private final CollectionAccumulator<String> devices = new CollectionAccumulator<>();
 
   private ScoreMetrics() {
-    this.counts = new PartitionCounts(REASONS + REASON_VALUES.length);
+    this.counts = new PartitionCounts(WIDTH);
   }
 
   static ScoreMetrics register(SparkContext sc) {
@@ -193,6 +197,46 @@ public final class ScoreMetrics implements Serializable {
    */
   public long modelLoads() {
     return counts.total(MODEL_LOADS);
+  }
+
+  void nonFiniteInputs(long nan, long infinite) {
+    if (nan + infinite > 0) {
+      counts.increment(NAN_INPUTS, nan);
+      counts.increment(INFINITE_INPUTS, infinite);
+    }
+  }
+
+  void nanOutputs(long nan) {
+    if (nan > 0) {
+      counts.increment(NAN_OUTPUTS, nan);
+    }
+  }
+
+  /**
+   * Returns the NaN values read from features (they are scored unless {@code nan=reject}).
+   *
+   * @return the count
+   */
+  public long nanInputValues() {
+    return counts.total(NAN_INPUTS);
+  }
+
+  /**
+   * Returns the infinite values read from features, {@code 1e999} and float32 overflows included.
+   *
+   * @return the count
+   */
+  public long infiniteInputValues() {
+    return counts.total(INFINITE_INPUTS);
+  }
+
+  /**
+   * Returns the NaN values in the model's outputs, before any post-processing.
+   *
+   * @return the count
+   */
+  public long nanOutputValues() {
+    return counts.total(NAN_OUTPUTS);
   }
 
   /**

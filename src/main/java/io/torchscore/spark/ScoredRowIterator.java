@@ -1,6 +1,7 @@
 package io.torchscore.spark;
 
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -207,6 +208,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         try {
           if (failure == null) {
             batch.output.attach(batch.manager);
+            metrics.nanOutputs(nanValues(batch.output));
             batch.store(0, outputs.decode(batch.output, good));
           }
         } catch (RuntimeException e) {
@@ -242,6 +244,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       }
       if (output != null) {
         output.attach(batch.manager);
+        metrics.nanOutputs(nanValues(output));
         batch.store(from, outputs.decode(output, to - from));
       }
     } finally {
@@ -250,6 +253,17 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     if (failure != null) {
       failed(batch, from, to, failure);
     }
+  }
+
+  /** Counts the NaN values of a forward's floating-point outputs, on their device. */
+  private static long nanValues(NDList output) {
+    long nan = 0;
+    for (NDArray array : output) {
+      if (array.getDataType().isFloating()) {
+        nan += array.isNaN().countNonzero().getLong();
+      }
+    }
+    return nan;
   }
 
   /**
@@ -373,6 +387,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         size++;
         position++;
       }
+      metrics.nonFiniteInputs(encoder.nanValues(), encoder.infiniteValues());
     }
 
     void store(int from, Object[][] values) {

@@ -22,6 +22,8 @@ public final class BatchEncoder implements AutoCloseable {
   private final InputLayout layout;
   private final boolean rejectNaN;
   private int rows;
+  private long nanValues;
+  private long infiniteValues;
 
   /**
    * Creates an encoder.
@@ -49,14 +51,44 @@ public final class BatchEncoder implements AutoCloseable {
     if (malformed != null) {
       return malformed;
     }
+    long nan = 0;
+    long infinite = 0;
+    RowError error = null;
     for (InputBuffer buffer : buffers) {
-      RowError error = buffer.write(row, rows, rejectNaN);
+      error = buffer.write(row, rows, rejectNaN);
+      nan += buffer.rowNaN();
+      infinite += buffer.rowInfinite();
       if (error != null) {
-        return error;
+        break;
       }
     }
-    rows++;
-    return null;
+    // Counted for rows whose features were read, a NaN the row was rejected for included.
+    if (error == null || error.reason() == ErrorReason.NAN) {
+      nanValues += nan;
+      infiniteValues += infinite;
+    }
+    if (error == null) {
+      rows++;
+    }
+    return error;
+  }
+
+  /**
+   * Returns the NaN feature values read since the last reset.
+   *
+   * @return the count
+   */
+  public long nanValues() {
+    return nanValues;
+  }
+
+  /**
+   * Returns the infinite feature values read since the last reset (as float32 holds them).
+   *
+   * @return the count
+   */
+  public long infiniteValues() {
+    return infiniteValues;
   }
 
   /**
@@ -92,6 +124,8 @@ public final class BatchEncoder implements AutoCloseable {
   /** Starts a new batch. */
   public void reset() {
     rows = 0;
+    nanValues = 0;
+    infiniteValues = 0;
   }
 
   /**

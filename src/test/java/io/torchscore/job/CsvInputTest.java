@@ -62,6 +62,8 @@ class CsvInputTest {
     setField(lines, 3, 3, "0x1p3"); // c: Java reads 8.0
     setField(lines, 5, 1, "1f"); // a: Java reads 1.0
     setField(lines, 6, 4, "2d"); // d: Java reads 2.0
+    setField(lines, 13, 4, "NaN"); // scored, counted: a NaN prediction
+    setField(lines, 14, 2, "1e999"); // scored, counted: infinite in float32, an infinite prediction
     // Row 7 with a value inserted after a: b..expected shift one field right.
     List<String> seven = new ArrayList<>(Arrays.asList(lines.get(8).split(",")));
     seven.add(2, "4");
@@ -96,6 +98,10 @@ class CsvInputTest {
     assertThat(json.get("rows_skipped").asLong()).isEqualTo(5);
     assertThat(json.get("bad_rows_by_reason").get("unparseable").asLong()).isEqualTo(3);
     assertThat(json.get("bad_rows_by_reason").get("malformed_row").asLong()).isEqualTo(2);
+    assertThat(json.get("nan_input_values").asLong()).isEqualTo(1);
+    assertThat(json.get("infinite_input_values").asLong()).isEqualTo(1);
+    assertThat(json.get("nan_output_values").asLong()).isEqualTo(1);
+    assertThat(out.toString()).contains("NaN/Inf: 1 NaN and 1 infinite feature values, 1 NaN predictions");
     SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
     try {
       List<Row> scored = spark.read().parquet(dir.resolve("scored").toString()).collectAsList();
@@ -104,8 +110,12 @@ class CsvInputTest {
       // The output has the input's columns and the prediction, not the column the job added.
       assertThat(scored.get(0).schema().fieldNames()).containsExactly("id", "a", "b", "c", "d", "expected", "prediction");
       for (Row row : scored) {
-        assertThat(row.<Float>getAs("prediction"))
-            .isCloseTo(Float.parseFloat(row.getAs("expected")), within(1e-4f));
+        float prediction = row.<Float>getAs("prediction");
+        switch (Integer.parseInt(row.getAs("id"))) {
+          case 13 -> assertThat(prediction).isNaN();
+          case 14 -> assertThat(prediction).isInfinite();
+          default -> assertThat(prediction).isCloseTo(Float.parseFloat(row.getAs("expected")), within(1e-4f));
+        }
       }
       List<Row> rejects = spark.read().json(dir.resolve("rejects").toString()).collectAsList();
       assertThat(rejects).extracting(r -> r.<String>getAs("_error"))
