@@ -15,7 +15,7 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Counters that executors add to while scoring: rows scored, nulled and skipped, bad rows per
- * reason, forward calls (batches) and model loads. Read them after the action that ran the
+ * reason, forward calls (batches) and model loads, NaN and infinite feature values and NaN outputs. Read them after the action that ran the
  * scoring.
  *
  * <p>Each partition counts once, however often Spark computes it: a failed or killed attempt
