@@ -97,6 +97,12 @@ public final class ConfKeys {
       setting("batch.max.bytes", 8 << 20, "8388608", ConfKeys::positiveInt, Scope.SCORING,
           "caps a batch's input tensors at this many bytes");
 
+  // 64 MiB: two batches (prefetch) per task, a few tasks per executor, stay well inside a heap of
+  // a few GiB, while rows of up to 16 KiB still fill a batch of 4096.
+  public static final Setting<Integer> BATCH_ROWS_MAX_BYTES =
+      setting("batch.rows.max.bytes", 64 << 20, "67108864", ConfKeys::positiveInt, Scope.SCORING,
+          "caps the input rows (every column) a batch holds on the heap at this many bytes");
+
   public static final Setting<Integer> THREADS =
       setting("threads", 0, "spark.task.cpus", ConfKeys::nonNegativeInt, Scope.SCORING,
           "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");

@@ -56,7 +56,7 @@ public final class ScoreSettings implements Serializable {
         ConfKeys.PREDICTION_COLUMN);
     for (Setting<Integer> positive :
         List.of(ConfKeys.BATCH_SIZE, ConfKeys.BATCH_MAX_BYTES, ConfKeys.TOPK, ConfKeys.GPU_CONCURRENCY,
-            ConfKeys.CACHE_MODELS, ConfKeys.PROFILE_BATCHES)) {
+            ConfKeys.CACHE_MODELS, ConfKeys.PROFILE_BATCHES, ConfKeys.BATCH_ROWS_MAX_BYTES)) {
       TorchScoreException.check(
           get(positive) > 0, "Invalid %s=%s: expected a whole number > 0", positive, get(positive));
     }
@@ -209,6 +209,11 @@ public final class ScoreSettings implements Serializable {
   /** Returns the most bytes one batch's input tensors may take; large rows get fewer rows. */
   public int batchMaxBytes() {
     return get(ConfKeys.BATCH_MAX_BYTES);
+  }
+
+  /** Returns the most bytes of input rows (every column) one batch holds on the heap. */
+  public int batchRowsMaxBytes() {
+    return get(ConfKeys.BATCH_ROWS_MAX_BYTES);
   }
 
   /** Returns libtorch's intra-op threads per executor JVM, 0 to derive them from spark.task.cpus. */
@@ -430,6 +435,11 @@ public final class ScoreSettings implements Serializable {
     /** Caps a batch's input tensors at this many bytes (default 8 MiB): fewer rows when rows are large. */
     public B batchMaxBytes(int bytes) {
       return set(ConfKeys.BATCH_MAX_BYTES, bytes);
+    }
+
+    /** Caps the input rows a batch holds on the heap at this many bytes (default 64 MiB): wide rows make smaller batches. */
+    public B batchRowsMaxBytes(int bytes) {
+      return set(ConfKeys.BATCH_ROWS_MAX_BYTES, bytes);
     }
 
     /** Sets libtorch's intra-op threads per executor JVM (default: spark.task.cpus). */

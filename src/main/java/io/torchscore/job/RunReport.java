@@ -25,6 +25,7 @@ import java.util.Map;
  * @param seconds wall time of read, score and write
  * @param devices where the tasks scored and how the devices coped
  * @param details what the charts of the HTML report show
+ * @param nonFinite the NaN and infinite values met in features and predictions
  */
 public record RunReport(
     String model,
@@ -41,7 +42,8 @@ public record RunReport(
     int batchSize,
     double seconds,
     DeviceUse devices,
-    Details details) {
+    Details details,
+    NonFinite nonFinite) {
 
   /** The percentiles the report gives of each stage of the batches' times. */
   private static final double[] PERCENTILES = {0.5, 0.9, 0.99};
@@ -73,6 +75,16 @@ public record RunReport(
       List<ScoreMetrics.ModelLoad> modelLoads,
       Map<String, String> settings,
       List<String> profileTraces) {}
+
+  /**
+   * NaN and infinite values, counted whether or not {@code spark.torchscore.nan=reject} made
+   * their rows bad.
+   *
+   * @param nanInputs NaN values read from features
+   * @param infiniteInputs infinite values read from features ({@code 1e999} included)
+   * @param nanOutputs NaN values in the model's outputs
+   */
+  public record NonFinite(long nanInputs, long infiniteInputs, long nanOutputs) {}
 
   /**
    * Returns the scoring rate.
@@ -118,6 +130,15 @@ public record RunReport(
               "Out of device memory: %,d batches split; a batch of %,d rows fitted (set spark.torchscore.batch.size to it)%n",
               devices.outOfMemorySplits(),
               devices.batchRowsThatFitted()));
+    }
+    if (nonFinite.nanInputs() + nonFinite.infiniteInputs() + nonFinite.nanOutputs() > 0) {
+      text.append(
+          String.format(
+              "NaN/Inf: %,d NaN and %,d infinite feature values, %,d NaN predictions (spark.torchscore.nan=reject"
+                  + " makes such features bad rows)%n",
+              nonFinite.nanInputs(),
+              nonFinite.infiniteInputs(),
+              nonFinite.nanOutputs()));
     }
     text.append(String.format("Output: %s (%s)", output, outputFormat));
     if (rejects != null) {
@@ -185,6 +206,9 @@ public record RunReport(
     map.put("model_load_ms", loads);
     map.put("settings", details.settings());
     map.put("profile_traces", details.profileTraces());
+    map.put("nan_input_values", nonFinite.nanInputs());
+    map.put("infinite_input_values", nonFinite.infiniteInputs());
+    map.put("nan_output_values", nonFinite.nanOutputs());
     return map;
   }
 

@@ -12,6 +12,7 @@ import io.torchscore.spark.SessionConf;
 import io.torchscore.spark.TorchScorer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -19,6 +20,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /** Reads the input table, scores it and writes the result, as the job's settings say. */
 public final class ScoreJob {
@@ -90,18 +92,19 @@ public final class ScoreJob {
                 settings.outputMode(),
                 settings.partitionBy());
     try {
-      ScoreResult result = new TorchScorer(settings.score()).score(read());
+      Input input = read();
+      ScoreResult result = new TorchScorer(settings.score()).score(input.rows());
       output.checkPartitionColumns(result.scored().schema());
       if (rejects != null) {
         rejects.checkPartitionColumns(result.rejects().schema());
       }
       if (rejects == null) {
-        output.write(result.scored());
+        output.write(input.withoutAdded(result.scored()));
       } else {
         // One scoring pass feeds both writes.
         result.persist();
         try {
-          output.write(result.scored());
+          output.write(input.withoutAdded(result.scored()));
           rejects.write(result.rejects());
         } finally {
           result.unpersist();
@@ -145,7 +148,11 @@ public final class ScoreJob {
             result.metrics().outOfMemorySplits(),
             result.metrics().batchRowsThatFitted(),
             result.metrics().gpuWaitMillis()),
-        details(result.metrics()));
+        details(result.metrics()),
+        new RunReport.NonFinite(
+            result.metrics().nanInputValues(),
+            result.metrics().infiniteInputValues(),
+            result.metrics().nanOutputValues()));
   }
 
   private RunReport.Details details(ScoreMetrics metrics) {
@@ -195,13 +202,38 @@ public final class ScoreJob {
     FileSystemCheck.check(conf, ConfKeys.REPORT_PATH, settings.reportPath());
   }
 
-  private Dataset<Row> read() {
+  /**
+   * The rows read, and the column the job added to them (or null): Spark's corrupt-record column
+   * for a CSV input, which the output leaves out and the rejects keep.
+   */
+  private record Input(Dataset<Row> rows, String addedColumn) {
+
+    Dataset<Row> withoutAdded(Dataset<Row> scored) {
+      return addedColumn == null ? scored : scored.drop(addedColumn);
+    }
+  }
+
+  private Input read() {
     try {
-      return spark
-          .read()
-          .format(settings.inputFormat())
-          .options(settings.inputOptions())
-          .load(settings.inputPath());
+      Dataset<Row> rows =
+          spark.read().format(settings.inputFormat()).options(settings.inputOptions()).load(settings.inputPath());
+      String corrupt = spark.conf().get(TorchScorer.CORRUPT_RECORD_CONF, "_corrupt_record");
+      if (!"csv".equalsIgnoreCase(settings.inputFormat())
+          || hasOption("mode")
+          || hasOption("columnNameOfCorruptRecord")
+          || Arrays.asList(rows.columns()).contains(corrupt)) {
+        return new Input(rows, null);
+      }
+      // Spark's PERMISSIVE reader then puts a line with more or fewer fields than the header in
+      // this column (it would otherwise be scored on shifted or missing values): a bad row.
+      return new Input(
+          spark
+              .read()
+              .format(settings.inputFormat())
+              .options(settings.inputOptions())
+              .schema(rows.schema().add(corrupt, DataTypes.StringType, true))
+              .load(settings.inputPath()),
+          corrupt);
     } catch (Exception e) {
       // Spark's AnalysisException (no such path, unknown format) is checked in Java's eyes.
       throw new TorchScoreException(
@@ -213,6 +245,10 @@ public final class ScoreJob {
           ConfKeys.INPUT_PATH,
           ConfKeys.INPUT_FORMAT);
     }
+  }
+
+  private boolean hasOption(String name) {
+    return settings.inputOptions().keySet().stream().anyMatch(name::equalsIgnoreCase);
   }
 
   private void writeReport(RunReport report, String path) {

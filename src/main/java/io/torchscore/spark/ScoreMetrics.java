@@ -15,7 +15,7 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Counters that executors add to while scoring: rows scored, nulled and skipped, bad rows per
- * reason, forward calls (batches) and model loads. Read them after the action that ran the
+ * reason, forward calls (batches) and model loads, NaN and infinite feature values and NaN outputs. Read them after the action that ran the
  * scoring.
  *
  * <p>Each partition counts once, however often Spark computes it: a failed or killed attempt
@@ -35,6 +35,9 @@ public final class ScoreMetrics implements Serializable {
   private static final int MODEL_LOADS = 4;
   private static final int REASONS = 5;
   private static final ErrorReason[] REASON_VALUES = ErrorReason.values();
+  private static final int NAN_INPUTS = REASONS + REASON_VALUES.length;
+  private static final int INFINITE_INPUTS = NAN_INPUTS + 1;
+  private static final int NAN_OUTPUTS = NAN_INPUTS + 2;
 
   private final PartitionCounts counts;
   // Diagnostics of the device, per task attempt (a retried task adds again).
@@ -196,10 +199,23 @@ public final class ScoreMetrics implements Serializable {
     return counts.total(MODEL_LOADS);
   }
 
+  void nonFiniteInputs(long nan, long infinite) {
+    if (nan + infinite > 0) {
+      counts.increment(NAN_INPUTS, nan);
+      counts.increment(INFINITE_INPUTS, infinite);
+    }
+  }
+
+  void nanOutputs(long nan) {
+    if (nan > 0) {
+      counts.increment(NAN_OUTPUTS, nan);
+    }
+  }
+
   // ---- batch timings, scoring times and model load times: kept with the same attempt as the counts
 
   private static final int STAGE_COUNT = Stage.values().length;
-  private static final int TIMINGS = REASONS + REASON_VALUES.length;
+  private static final int TIMINGS = NAN_OUTPUTS + 1;
   // When the partition's scoring started and ended (epoch ms), and which attempt (task attempt id + 1) it was.
   private static final int STARTED_MS = TIMINGS + STAGE_COUNT * LatencyHistogram.BUCKETS;
   private static final int FINISHED_MS = STARTED_MS + 1;
@@ -231,6 +247,33 @@ public final class ScoreMetrics implements Serializable {
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
+  }
+
+  /**
+   * Returns the NaN values read from features (they are scored unless {@code nan=reject}).
+   *
+   * @return the count
+   */
+  public long nanInputValues() {
+    return counts.total(NAN_INPUTS);
+  }
+
+  /**
+   * Returns the infinite values read from features, {@code 1e999} and float32 overflows included.
+   *
+   * @return the count
+   */
+  public long infiniteInputValues() {
+    return counts.total(INFINITE_INPUTS);
+  }
+
+  /**
+   * Returns the NaN values in the model's outputs, before any post-processing.
+   *
+   * @return the count
+   */
+  public long nanOutputValues() {
+    return counts.total(NAN_OUTPUTS);
   }
 
   /**

@@ -55,7 +55,8 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
       String keyColumn,
       DataType keyType,
       Placement placement,
-      ForwardProfiler.Target profile)
+      ForwardProfiler.Target profile,
+      BatchBytes batchBytes)
       implements java.io.Serializable {}
 
   /**
@@ -112,7 +113,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     // A GPU runs a batch while the task encodes the next into pinned memory; a CPU has nothing to overlap.
     boolean gpu = choice.device().isGpu();
     Predictor<NDList, NDList> predictor = loaded.model().newPredictor(new NoopTranslator());
-    ScoredRowIterator.Forward forward = predictor::predict;
+    ScoredRowIterator.Forward forward = ScoredRowIterator.Forward.of(loaded, predictor);
     ScoredRowIterator scored =
         new ScoredRowIterator(
             rows,
@@ -135,7 +136,8 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
             plan.batchSize(),
             plan.onError(),
             new ScoredRowIterator.RowNaming(partition, plan.keyIndex(), plan.keyColumn(), plan.keyType()),
-            metrics);
+            metrics,
+            plan.batchBytes());
     if (task != null) {
       // A downstream limit can stop reading early: the task's end still closes the predictor.
       task.addTaskCompletionListener(

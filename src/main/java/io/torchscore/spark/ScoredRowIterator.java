@@ -1,5 +1,7 @@
 package io.torchscore.spark;
 
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,6 +10,8 @@ import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.GpuGate;
+import io.torchscore.model.LoadedModel;
+import io.torchscore.model.TorchScriptForward;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.ErrorReason;
 import io.torchscore.tensor.OutputLayout;
@@ -48,6 +52,19 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   @FunctionalInterface
   interface Forward {
     NDList apply(NDList inputs) throws TranslateException;
+
+    /**
+     * Returns the forward of a loaded model: a TorchScript module runs through
+     * {@link TorchScriptForward}, which frees its native inputs when it throws; an ONNX graph
+     * through the task's predictor.
+     */
+    static Forward of(LoadedModel loaded, Predictor<NDList, NDList> predictor) {
+      if (loaded.graphOutputs()) {
+        return predictor::predict;
+      }
+      TorchScriptForward module = new TorchScriptForward(loaded.model());
+      return module::forward;
+    }
   }
 
   /**
@@ -69,6 +86,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private final OnError onError;
   private final RowNaming naming;
   private final ScoreMetrics metrics;
+  private final BatchBytes batchBytes;
   private final int predictionColumns;
   private final Batch first;
   private final Batch second;
@@ -79,6 +97,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private boolean splitOnOutOfMemory;
   private int smallestFitted = Integer.MAX_VALUE;
   private boolean closed;
+  // A row read that did not fit in its batch's bytes: the next batch starts with it.
+  private InternalRow carried;
+  private long carriedBytes;
 
   ScoredRowIterator(
       Iterator<InternalRow> input,
@@ -88,13 +109,15 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       int batchSize,
       OnError onError,
       RowNaming naming,
-      ScoreMetrics metrics) {
+      ScoreMetrics metrics,
+      BatchBytes batchBytes) {
     this.input = input;
     this.runner = runner;
     this.outputs = outputs;
     this.onError = onError;
     this.naming = naming;
     this.metrics = metrics;
+    this.batchBytes = batchBytes;
     this.predictionColumns = outputs.columnCount();
     this.first = new Batch(encoders.get(), batchSize);
     this.second = runner.prefetch() ? new Batch(encoders.get(), batchSize) : null;
@@ -127,7 +150,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private void advance() {
     current = null;
     if (second == null) {
-      if (input.hasNext()) {
+      if (hasInput()) {
         first.read();
         launch(first);
         finish(first);
@@ -136,7 +159,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       return;
     }
     if (pending == null) {
-      if (!input.hasNext()) {
+      if (!hasInput()) {
         return;
       }
       first.read();
@@ -145,7 +168,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     }
     Batch done = pending;
     Batch following = done == first ? second : first;
-    boolean more = input.hasNext();
+    boolean more = hasInput();
     if (more) {
       following.read(); // while the device runs `done`
     }
@@ -156,6 +179,10 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       pending = following;
     }
     current = done;
+  }
+
+  private boolean hasInput() {
+    return carried != null || input.hasNext();
   }
 
   /** Starts the batch's forward on the device; its outputs are read by {@link #finish}. */
@@ -191,6 +218,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         try {
           if (failure == null) {
             batch.output.attach(batch.manager);
+            metrics.nanOutputs(nanValues(batch.output));
             batch.store(0, outputs.decode(batch.output, good));
           }
         } catch (RuntimeException e) {
@@ -229,6 +257,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       }
       if (output != null) {
         output.attach(batch.manager);
+        metrics.nanOutputs(nanValues(output));
         batch.store(from, outputs.decode(output, to - from));
       }
     } finally {
@@ -237,6 +266,17 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     if (failure != null) {
       failed(batch, from, to, failure);
     }
+  }
+
+  /** Counts the NaN values of a forward's floating-point outputs, on their device. */
+  private static long nanValues(NDList output) {
+    long nan = 0;
+    for (NDArray array : output) {
+      if (array.getDataType().isFloating()) {
+        nan += array.isNaN().countNonzero().getLong();
+      }
+    }
+    return nan;
   }
 
   /**
@@ -339,7 +379,10 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       this.keptRows = new UnsafeRow[batchSize];
     }
 
-    /** Reads up to a batch of rows; the bad ones are left out of the encoder. */
+    /**
+     * Reads up to a batch of rows, and up to the batch's bytes (a row larger than that makes a
+     * batch of its own); the bad ones are left out of the encoder.
+     */
     void read() {
       long readStart = System.nanoTime();
       encoder.reset();
@@ -348,8 +391,17 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       next = 0;
       start = position;
       arenaUsed = 0;
-      while (size < rows.length && input.hasNext()) {
-        InternalRow row = keep(input.next(), size);
+      long held = 0;
+      while (size < rows.length && hasInput()) {
+        InternalRow row = carried != null ? carried : keep(input.next(), size);
+        long bytes = carried != null ? carriedBytes : batchBytes.of(row);
+        carried = null;
+        if (!batchBytes.fits(held, bytes)) {
+          carried = row.copy(); // its own copy: this batch's arena is read again
+          carriedBytes = bytes;
+          break;
+        }
+        held += bytes;
         RowError error = encoder.add(row);
         if (error != null) {
           badRow(row, position, error);
@@ -360,6 +412,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         size++;
         position++;
       }
+      metrics.nonFiniteInputs(encoder.nanValues(), encoder.infiniteValues());
       encodeNanos = System.nanoTime() - readStart;
       forwardNanos = 0;
     }

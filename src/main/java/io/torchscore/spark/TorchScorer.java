@@ -60,6 +60,9 @@ public final class TorchScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(TorchScorer.class);
 
+  /** Spark's key naming the column where a PERMISSIVE reader puts the records it cannot parse. */
+  public static final String CORRUPT_RECORD_CONF = "spark.sql.columnNameOfCorruptRecord";
+
   private final ScoreSettings settings;
 
   /**
@@ -160,7 +163,8 @@ public final class TorchScorer {
                 settings.gpuConcurrency(),
                 settings.cacheModels(),
                 spark.sparkContext().isLocal()),
-            profileTarget(ref));
+            profileTarget(ref),
+            new BatchBytes(schema, settings.batchRowsMaxBytes()));
     // A step of the query plan: lazy until an action, usable on streams, named in explain().
     Dataset<Row> all =
         InternalRowStep.map(
@@ -215,7 +219,8 @@ public final class TorchScorer {
         ConfKeys.KEY_COLUMN,
         columns);
     InputLayout inputs =
-        InputLayout.resolve(settings, schema, column -> vectorSize(schema, column).orElseGet(() -> lengthProbe.applyAsInt(column)));
+        InputLayout.resolve(settings, schema, column -> vectorSize(schema, column).orElseGet(() -> lengthProbe.applyAsInt(column)))
+            .withCorruptRecords(schema, spark.conf().get(CORRUPT_RECORD_CONF, "_corrupt_record"));
     ModelRef ref =
         ModelFetcher.locate(
             settings.modelPath(),

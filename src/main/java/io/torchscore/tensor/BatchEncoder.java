@@ -19,8 +19,11 @@ import org.apache.spark.sql.catalyst.InternalRow;
 public final class BatchEncoder implements AutoCloseable {
 
   private final List<InputBuffer> buffers = new ArrayList<>();
+  private final InputLayout layout;
   private final boolean rejectNaN;
   private int rows;
+  private long nanValues;
+  private long infiniteValues;
 
   /**
    * Creates an encoder.
@@ -33,6 +36,7 @@ public final class BatchEncoder implements AutoCloseable {
     for (InputSpec spec : layout.inputs()) {
       buffers.add(new InputBuffer(spec, batchSize));
     }
+    this.layout = layout;
     this.rejectNaN = rejectNaN;
   }
 
@@ -43,14 +47,48 @@ public final class BatchEncoder implements AutoCloseable {
    * @return null when the row was added, else what was wrong with it
    */
   public RowError add(InternalRow row) {
+    RowError malformed = layout.malformed(row);
+    if (malformed != null) {
+      return malformed;
+    }
+    long nan = 0;
+    long infinite = 0;
+    RowError error = null;
     for (InputBuffer buffer : buffers) {
-      RowError error = buffer.write(row, rows, rejectNaN);
+      error = buffer.write(row, rows, rejectNaN);
+      nan += buffer.rowNaN();
+      infinite += buffer.rowInfinite();
       if (error != null) {
-        return error;
+        break;
       }
     }
-    rows++;
-    return null;
+    // Counted for rows whose features were read, a NaN the row was rejected for included.
+    if (error == null || error.reason() == ErrorReason.NAN) {
+      nanValues += nan;
+      infiniteValues += infinite;
+    }
+    if (error == null) {
+      rows++;
+    }
+    return error;
+  }
+
+  /**
+   * Returns the NaN feature values read since the last reset.
+   *
+   * @return the count
+   */
+  public long nanValues() {
+    return nanValues;
+  }
+
+  /**
+   * Returns the infinite feature values read since the last reset (as float32 holds them).
+   *
+   * @return the count
+   */
+  public long infiniteValues() {
+    return infiniteValues;
   }
 
   /**
@@ -86,6 +124,8 @@ public final class BatchEncoder implements AutoCloseable {
   /** Starts a new batch. */
   public void reset() {
     rows = 0;
+    nanValues = 0;
+    infiniteValues = 0;
   }
 
   /**

@@ -5,7 +5,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Reads numeric columns, in order, as one input. Text columns (as CSV without a schema gives)
- * are parsed; a value that is not a number is a bad row.
+ * are parsed as a CSV reader would ({@link DecimalText}); a value that is not a number is a bad
+ * row.
  */
 final class ColumnsReader implements FeatureReader {
 
@@ -34,11 +35,14 @@ final class ColumnsReader implements FeatureReader {
         continue;
       }
       String text = row.getUTF8String(index).toString();
-      try {
-        sink.putDouble(i, Double.parseDouble(text.trim()));
-      } catch (NumberFormatException e) {
-        return new RowError(ErrorReason.UNPARSEABLE, columns.get(i), "holds '" + text + "', not a number");
+      Double value = DecimalText.parse(text);
+      if (value == null) {
+        return new RowError(
+            ErrorReason.UNPARSEABLE,
+            columns.get(i),
+            "holds '" + text + "', not a number (" + DecimalText.FORMS + ")");
       }
+      sink.putDouble(i, value);
     }
     return null;
   }

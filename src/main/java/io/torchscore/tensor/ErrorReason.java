@@ -19,7 +19,12 @@ public enum ErrorReason {
   /** An image declares more pixels than a decoder should allocate (a decompression bomb). */
   IMAGE_TOO_LARGE,
   /** The model raised an error for this row alone. */
-  MODEL_ERROR;
+  MODEL_ERROR,
+  /**
+   * The source could not parse the row: Spark's corrupt-record column holds it (a CSV line with
+   * more or fewer fields than the header, a line that is not JSON).
+   */
+  MALFORMED_ROW;
 
   /**
    * Returns the reason's code in reports and error columns.

@@ -26,6 +26,11 @@ final class InputBuffer implements ValueSink {
   private final long address;
   private int offset;
   private boolean pinned;
+  // The NaN and infinite values of the row being written, and the first of them.
+  private int rowNaN;
+  private int rowInfinite;
+  private int firstNonFinite;
+  private double firstNonFiniteValue;
 
   InputBuffer(InputSpec spec, int batchSize) {
     this.spec = spec;
@@ -42,26 +47,55 @@ final class InputBuffer implements ValueSink {
   /** Writes the row's values into batch slot {@code slot}; returns what was wrong, or null. */
   RowError write(InternalRow row, int slot, boolean rejectNaN) {
     offset = slot * width;
+    rowNaN = 0;
+    rowInfinite = 0;
+    firstNonFinite = -1;
     RowError error = spec.reader().read(row, this);
-    if (error == null && rejectNaN && floats != null) {
-      for (int i = 0; i < width; i++) {
-        float value = floats.get(offset + i);
-        if (Float.isNaN(value) || Float.isInfinite(value)) {
-          return spec.columns().size() == 1
-              ? new RowError(ErrorReason.NAN, spec.columns().get(0), "has " + value + " at index " + i)
-              : new RowError(ErrorReason.NAN, spec.columns().get(i), "is " + value);
-        }
-      }
+    if (error == null && rejectNaN && firstNonFinite >= 0) {
+      int i = firstNonFinite;
+      String value = Double.toString(firstNonFiniteValue);
+      return spec.columns().size() == 1
+          ? new RowError(ErrorReason.NAN, spec.columns().get(0), "has " + value + " at index " + i)
+          : new RowError(ErrorReason.NAN, spec.columns().get(i), "is " + value);
     }
     return error;
+  }
+
+  /** Returns the NaN values of the row last written. */
+  int rowNaN() {
+    return rowNaN;
+  }
+
+  /** Returns the infinite values of the row last written (as the tensor holds them: 1e39 is infinite in float32). */
+  int rowInfinite() {
+    return rowInfinite;
+  }
+
+  private void nonFinite(int i, double value) {
+    if (Double.isNaN(value)) {
+      rowNaN++;
+    } else {
+      rowInfinite++;
+    }
+    if (firstNonFinite < 0) {
+      firstNonFinite = i;
+      firstNonFiniteValue = value;
+    }
   }
 
   @Override
   public void putDouble(int i, double value) {
     if (longs != null) {
       longs.put(offset + i, (long) value);
+      if (!Double.isFinite(value)) {
+        nonFinite(i, value);
+      }
     } else {
-      floats.put(offset + i, (float) value);
+      float cast = (float) value;
+      floats.put(offset + i, cast);
+      if (!Float.isFinite(cast)) {
+        nonFinite(i, cast);
+      }
     }
   }
 
@@ -81,6 +115,9 @@ final class InputBuffer implements ValueSink {
     } else {
       floats.put(offset + i, value);
     }
+    if (!Float.isFinite(value)) {
+      nonFinite(i, value);
+    }
   }
 
   @Override
@@ -90,6 +127,12 @@ final class InputBuffer implements ValueSink {
     } else {
       for (int k = 0; k < count; k++) {
         longs.put(offset + i + k, (long) Platform.getFloat(base, from + (long) k * Float.BYTES));
+      }
+    }
+    for (int k = 0; k < count; k++) {
+      float value = Platform.getFloat(base, from + (long) k * Float.BYTES);
+      if (!Float.isFinite(value)) {
+        nonFinite(i + k, value);
       }
     }
   }

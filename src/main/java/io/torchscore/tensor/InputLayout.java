@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToIntFunction;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.ByteType;
@@ -30,9 +31,14 @@ public final class InputLayout implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final List<InputSpec> inputs;
+  // The column holding the records of the source's malformed rows, or -1 (withCorruptRecords).
+  private final int corruptIndex;
+  private final String corruptColumn;
 
-  private InputLayout(List<InputSpec> inputs) {
+  private InputLayout(List<InputSpec> inputs, int corruptIndex, String corruptColumn) {
     this.inputs = List.copyOf(inputs);
+    this.corruptIndex = corruptIndex;
+    this.corruptColumn = corruptColumn;
   }
 
   /**
@@ -56,7 +62,40 @@ public final class InputLayout implements Serializable {
               : settings.inputShapes().get(i).stream().mapToLong(Long::longValue).toArray();
       inputs.add(resolveInput(settings, schema, columns, declared, lengthProbe));
     }
-    return new InputLayout(inputs);
+    return new InputLayout(inputs, -1, null);
+  }
+
+  /**
+   * Returns this layout checking Spark's corrupt-record column, when the schema has it as a
+   * string column that is no feature: a row whose record is there (the source's {@code
+   * PERMISSIVE} mode could not parse it, e.g. a CSV line with an extra field) is a bad row
+   * ({@code malformed_row}) instead of being scored on shifted or missing values.
+   *
+   * @param schema the input schema
+   * @param column the corrupt-record column's name ({@code spark.sql.columnNameOfCorruptRecord})
+   * @return the layout, with the check when the column is there
+   */
+  public InputLayout withCorruptRecords(StructType schema, String column) {
+    boolean present =
+        Arrays.asList(schema.fieldNames()).contains(column)
+            && schema.apply(column).dataType() instanceof StringType
+            && inputs.stream().noneMatch(input -> input.columns().contains(column));
+    return present ? new InputLayout(inputs, schema.fieldIndex(column), column) : this;
+  }
+
+  /** Returns what is wrong with a row the source could not parse, or null. */
+  RowError malformed(InternalRow row) {
+    if (corruptIndex < 0 || row.isNullAt(corruptIndex)) {
+      return null;
+    }
+    String record = row.getUTF8String(corruptIndex).toString().strip();
+    String shown = record.length() > 200 ? record.substring(0, 200) + "..." : record;
+    return new RowError(
+        ErrorReason.MALFORMED_ROW,
+        corruptColumn,
+        "holds '" + shown + "', a record the source could not split into the schema's columns"
+            + " (a CSV line with more or fewer fields than the header: quote fields that hold the"
+            + " delimiter)");
   }
 
   private static InputSpec resolveInput(

@@ -53,7 +53,8 @@ class HtmlReportTest {
                 new ScoreMetrics.ModelLoad("driver", "host-a", 120.5),
                 new ScoreMetrics.ModelLoad("1", "host-b", 80.25)),
             settings,
-            List.of()));
+            List.of()),
+        new RunReport.NonFinite(0, 0, 0));
   }
 
   @Test

@@ -46,6 +46,7 @@ public final class BelowSpark implements AutoCloseable {
   private final InputLayout inputs;
   private final OutputLayout outputs;
   private final int batchRows;
+  private final BatchBytes batchBytes;
   private final ScoreMetrics metrics = ScoreMetrics.unregistered();
 
   /**
@@ -69,6 +70,7 @@ public final class BelowSpark implements AutoCloseable {
     this.inputs = InputLayout.resolve(settings, schema, column -> width);
     this.outputs = ModelValidator.validate(lease.model(), inputs, settings, null);
     this.batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
+    this.batchBytes = new BatchBytes(schema, settings.batchRowsMaxBytes());
   }
 
   /**
@@ -84,7 +86,7 @@ public final class BelowSpark implements AutoCloseable {
     return new ScoredRowIterator(
         rows,
         new ScoredRowIterator.Runner(
-            predictor::predict,
+            ScoredRowIterator.Forward.of(loaded, predictor),
             loaded.model().getNDManager(),
             loaded.floatType(),
             GpuGate.of(choice.device(), settings.gpuConcurrency()),
@@ -98,7 +100,8 @@ public final class BelowSpark implements AutoCloseable {
         batchRows,
         OnError.FAIL,
         new ScoredRowIterator.RowNaming(0, -1, null, null),
-        metrics);
+        metrics,
+        batchBytes);
   }
 
   /** Returns the device chosen, e.g. {@code gpu(0)}. */

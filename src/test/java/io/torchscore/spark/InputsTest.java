@@ -160,7 +160,7 @@ class InputsTest extends SparkTestBase {
             .collectAsList();
 
     assertThat(rows.get(0).isNullAt(rows.get(0).fieldIndex("_error"))).isTrue();
-    assertThat(rows.get(1).<String>getAs("_error")).isEqualTo("unparseable: column 'b' holds 'abc', not a number");
+    assertThat(rows.get(1).<String>getAs("_error")).isEqualTo("unparseable: column 'b' holds 'abc', not a number (e.g. 8, -0.5, 1.5e-3, NaN, Inf or -Inf)");
   }
 
   @Test

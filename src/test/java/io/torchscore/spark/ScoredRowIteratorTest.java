@@ -131,6 +131,22 @@ class ScoredRowIteratorTest extends SparkTestBase {
     assertThat(metrics.rows()).isEqualTo(1000 - 20 - failing);
   }
 
+  @ParameterizedTest(name = "prefetch={0}")
+  @ValueSource(booleans = {false, true})
+  void rowsLargerThanTheBatchBytesAreBatchesOfOneInOrder(boolean prefetch) throws Exception {
+    ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
+
+    // A bound of 1 byte: every row is larger, so each makes a batch of its own.
+    List<InternalRow> scored = score(rows(-1), predictor -> predictor::predict, prefetch, OnError.FAIL, metrics, 1);
+
+    assertThat(scored).hasSize(1000);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(scored.get(i).getLong(0)).isEqualTo(GOLDEN.get(i).get("id").asLong());
+      assertThat(scored.get(i).getFloat(2)).isCloseTo((float) GOLDEN.get(i).get("expected").asDouble(), within(1e-5f));
+    }
+    assertThat(metrics.batches()).isEqualTo(1000);
+  }
+
   /** The fixture's rows as Spark's internal rows; every {@code nullEvery}-th has null features. */
   private static List<InternalRow> rows(int nullEvery) {
     List<InternalRow> rows = new ArrayList<>();
@@ -152,6 +168,17 @@ class ScoredRowIteratorTest extends SparkTestBase {
       boolean prefetch,
       OnError onError,
       ScoreMetrics metrics)
+      throws Exception {
+    return score(rows, device, prefetch, onError, metrics, 64 << 20);
+  }
+
+  private static List<InternalRow> score(
+      List<InternalRow> rows,
+      java.util.function.Function<Predictor<NDList, NDList>, ScoredRowIterator.Forward> device,
+      boolean prefetch,
+      OnError onError,
+      ScoreMetrics metrics,
+      int batchRowsMaxBytes)
       throws Exception {
     ScoreSettings settings =
         ScoreSettings.builder()
@@ -180,7 +207,8 @@ class ScoredRowIteratorTest extends SparkTestBase {
               32,
               onError,
               new ScoredRowIterator.RowNaming(0, -1, null, null),
-              metrics);
+              metrics,
+              new BatchBytes(StructType.fromDDL("id BIGINT, features ARRAY<FLOAT>"), batchRowsMaxBytes));
       while (iterator.hasNext()) {
         scored.add(iterator.next().copy());
       }

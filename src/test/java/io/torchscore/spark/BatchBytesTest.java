@@ -1,0 +1,72 @@
+package io.torchscore.spark;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.repeat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.torchscore.SparkTestBase;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch holds at most {@code batch.rows.max.bytes} of input rows, every column counted: wide
+ * rows (a big text column beside the features) make batches smaller than {@code batch.size}, and
+ * a row larger than the bound makes a batch of its own. Predictions stay PyTorch's.
+ */
+class BatchBytesTest extends SparkTestBase {
+
+  /** The MLP fixture's 1000 rows in one partition, each with a text column of {@code chars} bytes. */
+  private static Dataset<Row> wideRows(int chars) {
+    return fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT")
+        .withColumn("text", repeat(lit("x"), chars))
+        .coalesce(1);
+  }
+
+  private static ScoreResult score(Dataset<Row> input, int maxBytes) {
+    return TorchScorer.builder()
+        .modelPath(fixture("tutorial_mlp.pt").toString())
+        .featuresCol("features")
+        .option("input.shape", "10")
+        .batchSize(100)
+        .batchRowsMaxBytes(maxBytes)
+        .build()
+        .score(input);
+  }
+
+  private static void assertPyTorchsPredictions(List<Row> rows) {
+    assertThat(rows).hasSize(1000);
+    for (Row row : rows) {
+      assertThat(row.<Float>getAs("prediction")).isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
+    }
+  }
+
+  @Test
+  void wideRowsMakeBatchesSmallerThanTheBatchSize() {
+    // A row holds 100,000 bytes of text plus a few hundred of the rest (under 11,111 in any
+    // estimate): 9 rows fit in 1,000,000 bytes, 10 do not. 1000 rows = 111 batches of 9 and 1 of 1.
+    ScoreResult result = score(wideRows(100_000), 1_000_000);
+
+    assertPyTorchsPredictions(result.scored().collectAsList());
+    assertThat(result.metrics().batches()).isEqualTo(112);
+  }
+
+  @Test
+  void narrowRowsKeepTheBatchSize() {
+    // 100 rows of 100 text bytes: about 30 KB, far below the bound: 1000 rows = 10 batches of 100.
+    ScoreResult result = score(wideRows(100), 1_000_000);
+
+    assertPyTorchsPredictions(result.scored().collectAsList());
+    assertThat(result.metrics().batches()).isEqualTo(10);
+  }
+
+  @Test
+  void aRowLargerThanTheBoundIsABatchOfItsOwn() {
+    ScoreResult result = score(wideRows(100_000), 50_000);
+
+    assertPyTorchsPredictions(result.scored().collectAsList());
+    assertThat(result.metrics().batches()).isEqualTo(1000);
+  }
+}
