@@ -36,12 +36,31 @@ public final class ScoreMetrics implements Serializable {
   private static final int REASONS = 5;
   private static final ErrorReason[] REASON_VALUES = ErrorReason.values();
 
+  /** The Spark UI's name for the rows scored (with a prediction), per task attempt. */
+  public static final String ROWS_NAME = "torchscore rows scored";
+
+  /** The Spark UI's name for the bad rows (nulled or skipped), per task attempt. */
+  public static final String BAD_ROWS_NAME = "torchscore bad rows";
+
+  /** The Spark UI's name for the forward calls, per task attempt. */
+  public static final String BATCHES_NAME = "torchscore batches";
+
+  /** The Spark UI's name for the nanoseconds tasks waited for a GPU slot. */
+  public static final String GPU_WAIT_NAME = "torchscore GPU slot wait (ns)";
+
+  /** The Spark UI's name for the batches split because the device ran out of memory. */
+  public static final String OUT_OF_MEMORY_SPLITS_NAME = "torchscore batches split for device memory";
+
   private final PartitionCounts counts;
   // Diagnostics of the device, per task attempt (a retried task adds again).
   private final LongAccumulator gpuWaitNanos = new LongAccumulator();
   private final LongAccumulator outOfMemorySplits = new LongAccumulator();
   private final CollectionAccumulator<Long> fittedAfterOutOfMemory = new CollectionAccumulator<>();
   private final CollectionAccumulator<String> devices = new CollectionAccumulator<>();
+  // Shown by name on the Spark UI's stage page; per task attempt, so a retried task adds again.
+  private final LongAccumulator rowsShown = new LongAccumulator();
+  private final LongAccumulator badRowsShown = new LongAccumulator();
+  private final LongAccumulator batchesShown = new LongAccumulator();
 
   private ScoreMetrics() {
     this.counts = new PartitionCounts(REASONS + REASON_VALUES.length);
@@ -51,10 +70,13 @@ public final class ScoreMetrics implements Serializable {
     ScoreMetrics metrics = new ScoreMetrics();
     // Unnamed: a named accumulator would write its whole value to the event log at each task end.
     sc.register(metrics.counts);
-    sc.register(metrics.gpuWaitNanos, "torchscore.gpuWaitNanos");
-    sc.register(metrics.outOfMemorySplits, "torchscore.outOfMemorySplits");
+    sc.register(metrics.gpuWaitNanos, GPU_WAIT_NAME);
+    sc.register(metrics.outOfMemorySplits, OUT_OF_MEMORY_SPLITS_NAME);
     sc.register(metrics.fittedAfterOutOfMemory);
     sc.register(metrics.devices);
+    sc.register(metrics.rowsShown, ROWS_NAME);
+    sc.register(metrics.badRowsShown, BAD_ROWS_NAME);
+    sc.register(metrics.batchesShown, BATCHES_NAME);
     return metrics;
   }
 
@@ -65,15 +87,18 @@ public final class ScoreMetrics implements Serializable {
 
   void forward() {
     counts.increment(BATCHES, 1);
+    batchesShown.add(1);
   }
 
   void scored(int count) {
     counts.increment(ROWS, count);
+    rowsShown.add(count);
   }
 
   void badRow(ErrorReason reason, boolean kept) {
     counts.increment(REASONS + reason.ordinal(), 1);
     counts.increment(kept ? NULLED : SKIPPED, 1);
+    badRowsShown.add(1);
   }
 
   void modelLoaded() {
