@@ -71,6 +71,21 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "A Spark conf key; wins over the properties file.")
   private Map<String, String> conf = new LinkedHashMap<>();
 
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "spark.master, as spark-submit takes it (local[4], spark://host:7077); wins over --conf.")
+  private String master;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "spark.app.name; wins over --conf.")
+  private String name;
+
+  @Option(
+      names = "--driver-memory",
+      paramLabel = "SIZE",
+      description = "spark.driver.memory (2g); jobs/score starts its embedded JVM with it as -Xmx.")
+  private String driverMemory;
+
   @Spec private CommandSpec spec;
 
   /**
@@ -191,7 +206,17 @@ public final class ScoreCommand implements Callable<Integer> {
       properties.stringPropertyNames().forEach(key -> entries.put(key, properties.getProperty(key).trim()));
     }
     entries.putAll(conf);
+    // As in spark-submit, its own flags win over --conf and the properties file.
+    putIfGiven(entries, "spark.master", master);
+    putIfGiven(entries, "spark.app.name", name);
+    putIfGiven(entries, "spark.driver.memory", driverMemory);
     return entries;
+  }
+
+  private static void putIfGiven(Map<String, String> entries, String key, String value) {
+    if (value != null) {
+      entries.put(key, value);
+    }
   }
 
   private static SparkConf sparkConf(Map<String, String> given) {

@@ -60,8 +60,12 @@ public final class ScoreJob {
             ? null
             : StagedOutput.plan(
                 spark, ConfKeys.REJECTS_PATH, settings.rejectsPath(), settings.rejectsFormat(), settings.outputMode());
+    ScoreProgress progress = null;
     try {
-      ScoreResult result = new TorchScorer(settings.score()).score(read());
+      Dataset<Row> input = read();
+      ScoreResult result = new TorchScorer(settings.score()).score(input);
+      long totalRows = cheapRowCount(input);
+      progress = ScoreProgress.start(spark.sparkContext(), result.metrics(), ProgressDisplay.onStderr(totalRows));
       if (rejects == null) {
         output.write(result.scored());
       } else {
@@ -74,17 +78,24 @@ public final class ScoreJob {
           result.unpersist();
         }
       }
+      progress.awaitJobEnds();
+      double scoringSeconds = progress.scoringSeconds();
+      progress.close();
+      progress = null;
       limits.check(result.metrics());
       output.commit();
       if (rejects != null) {
         rejects.commit();
       }
-      RunReport report = report(result, start);
+      RunReport report = report(result, start, scoringSeconds);
       if (settings.reportPath() != null) {
         writeReport(report, settings.reportPath());
       }
       return report;
     } finally {
+      if (progress != null) {
+        progress.close();
+      }
       output.discard();
       if (rejects != null) {
         rejects.discard();
@@ -92,7 +103,7 @@ public final class ScoreJob {
     }
   }
 
-  private RunReport report(ScoreResult result, long start) {
+  private RunReport report(ScoreResult result, long start, double scoringSeconds) {
     return new RunReport(
         Redaction.uri(settings.score().modelPath()),
         Redaction.uri(settings.inputPath()),
@@ -107,6 +118,7 @@ public final class ScoreJob {
         result.metrics().modelLoads(),
         result.batchRows(),
         (System.nanoTime() - start) / 1e9,
+        scoringSeconds,
         new RunReport.DeviceUse(
             tasksByDevice(result.metrics().devices()),
             result.metrics().outOfMemorySplits(),
@@ -133,6 +145,16 @@ public final class ScoreJob {
     FileSystemCheck.check(conf, ConfKeys.OUTPUT_PATH, settings.outputPath());
     FileSystemCheck.check(conf, ConfKeys.REJECTS_PATH, settings.rejectsPath());
     FileSystemCheck.check(conf, ConfKeys.REPORT_PATH, settings.reportPath());
+  }
+
+  /**
+   * Returns the input's row count when its format keeps it in file footers (Parquet, ORC: Spark
+   * counts from them without reading any column), else -1: a CSV or JSON input would be read
+   * twice.
+   */
+  private long cheapRowCount(Dataset<Row> input) {
+    String format = settings.inputFormat().toLowerCase(java.util.Locale.ROOT);
+    return format.equals("parquet") || format.equals("orc") ? input.count() : -1;
   }
 
   private Dataset<Row> read() {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
+import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.util.AccumulatorV2;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -121,6 +122,16 @@ public final class ScoreMetrics implements Serializable {
 
   void device(String task) {
     devices.add(task);
+  }
+
+  /**
+   * Returns whether a stage scored rows: its accumulators include the rows or bad rows counters.
+   *
+   * @param stage a stage, as a {@code SparkListener} hears of it
+   * @return true when its tasks scored or rejected rows
+   */
+  public boolean scoredIn(StageInfo stage) {
+    return stage.accumulables().contains(rowsShown.id()) || stage.accumulables().contains(badRowsShown.id());
   }
 
   /**
