@@ -1,6 +1,7 @@
 package io.torchscore.job;
 
 import java.io.PrintStream;
+import java.text.DecimalFormat;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -29,7 +30,7 @@ final class ProgressBarDisplay implements ProgressDisplay {
             .setTaskName("Scoring")
             .setInitialMax(totalRows)
             .setUnit(" rows", 1)
-            .showSpeed()
+            .showSpeed(new DecimalFormat("#,##0"))
             .setStyle(ProgressBarStyle.ASCII)
             .setUpdateIntervalMillis(500)
             .setConsumer(new ConsoleProgressBarConsumer(out, Math.max(columns - 1, 1)))

@@ -113,7 +113,25 @@ public final class ScoreCommand implements Callable<Integer> {
         .usageMessage()
         .footerHeading("%nSettings (Spark conf keys, from --conf, --properties-file or spark-submit):%n")
         .footer(settings.toString().replace("%", "%%").replace("%%n", "%n"));
+    // One line, not the whole usage with every setting, for an option this command lacks.
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          e.getCommandLine().getErr().println("torchscore: " + badOption(e));
+          return EXIT_BAD_INPUT;
+        });
     return cli;
+  }
+
+  private static String badOption(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+      return String.format(
+          "Unknown option %s: this job, run without spark-submit (on an embedded local Spark), takes"
+              + " --master, --name, --driver-memory, --conf KEY=VALUE and --properties-file; give other"
+              + " spark.* settings with --conf, or install Spark (spark-submit on the PATH or SPARK_HOME)."
+              + " jobs/score --help lists them",
+          unmatched.getUnmatched().get(0));
+    }
+    return e.getMessage() + "; jobs/score --help lists the options";
   }
 
   /** Prints the version built into the jar. */
