@@ -11,9 +11,20 @@ torchscore_build() {
   fi
   if [ ! -s "$cp_file" ] || [ "$TORCHSCORE_ROOT/pom.xml" -nt "$cp_file" ] \
       || [ -n "$(find "$TORCHSCORE_ROOT/src/main" -newer "$cp_file" -print -quit)" ]; then
-    echo "torchscore: building (mvn compile)..." >&2
-    (cd "$TORCHSCORE_ROOT" && mvn -q -B -DskipTests compile dependency:build-classpath \
-      -Dmdep.outputFile=target/classpath.txt >&2)
+    if [ -s "$cp_file" ]; then
+      echo "torchscore: the sources changed: compiling them (mvn compile, log: target/build.log)..." >&2
+    else
+      echo "torchscore: first run: compiling torchscore and resolving its classpath with Maven" \
+        "(1-2 minutes; later runs start at once; log: target/build.log)..." >&2
+    fi
+    mkdir -p "$TORCHSCORE_ROOT/target"
+    # Maven's own output (and the escape codes its -q mode still prints) go to the log.
+    if ! (cd "$TORCHSCORE_ROOT" && mvn -q -B -DskipTests compile dependency:build-classpath \
+        -Dmdep.outputFile=target/classpath.txt) >"$TORCHSCORE_ROOT/target/build.log" 2>&1; then
+      sed 's/\x1b\[[0-9;]*m//g' "$TORCHSCORE_ROOT/target/build.log" >&2
+      echo "torchscore: the build failed (log: $TORCHSCORE_ROOT/target/build.log)" >&2
+      exit 1
+    fi
   fi
   TORCHSCORE_CLASSPATH="$TORCHSCORE_ROOT/target/classes:$(cat "$cp_file")"
 }
@@ -28,4 +39,15 @@ torchscore_java() {
   java $opens ${TORCHSCORE_JAVA_OPTS:--Xmx4g} \
     -Dlog4j2.configurationFile="$TORCHSCORE_ROOT/conf/log4j2.properties" \
     -cp "$TORCHSCORE_CLASSPATH" "$main_class" "$@"
+}
+
+# Tells the job the terminal's width when stderr is a terminal, so that it draws a progress bar
+# there; otherwise it logs a progress line every 30 s.
+torchscore_terminal() {
+  local columns
+  if [ -t 2 ] && columns=$(stty size </dev/tty 2>/dev/null | cut -d' ' -f2) && [ -n "$columns" ]; then
+    export TORCHSCORE_TERMINAL_COLUMNS=$columns
+  else
+    export TORCHSCORE_TERMINAL_COLUMNS=0
+  fi
 }

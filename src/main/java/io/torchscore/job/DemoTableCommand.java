@@ -9,7 +9,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Writes the demo's input: a Parquet table of ids and 10-float {@code features} arrays. */
 @Command(
@@ -30,6 +32,8 @@ public final class DemoTableCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "The folder to write.")
   private String out;
 
+  @Spec private CommandSpec spec;
+
   /**
    * Runs the command and exits with its code.
    *
@@ -41,6 +45,7 @@ public final class DemoTableCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    long start = System.nanoTime();
     SparkSession spark =
         SparkSession.builder().master("local[*]").appName("torchscore-demo-table").getOrCreate();
     try {
@@ -54,6 +59,9 @@ public final class DemoTableCommand implements Callable<Integer> {
           .write()
           .mode("overwrite")
           .parquet(out);
+      spec.commandLine()
+          .getErr()
+          .printf("demo: wrote %,d rows to %s in %.0f s%n", rows, out, (System.nanoTime() - start) / 1e9);
       return 0;
     } finally {
       spark.stop();

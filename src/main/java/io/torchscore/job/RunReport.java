@@ -23,6 +23,8 @@ import java.util.Map;
  * @param modelLoads model loads, on the driver and on executors
  * @param batchSize rows per forward call
  * @param seconds wall time of read, score and write
+ * @param scoringSeconds how long the stages that scored ran (reading, scoring and writing
+ *     rows, pipelined in their tasks), without the start-up before them
  * @param devices where the tasks scored and how the devices coped
  * @param details what the charts of the HTML report show
  * @param nonFinite the NaN and infinite values met in features and predictions
@@ -41,6 +43,7 @@ public record RunReport(
     long modelLoads,
     int batchSize,
     double seconds,
+    double scoringSeconds,
     DeviceUse devices,
     Details details,
     NonFinite nonFinite) {
@@ -87,12 +90,21 @@ public record RunReport(
   public record NonFinite(long nanInputs, long infiniteInputs, long nanOutputs) {}
 
   /**
-   * Returns the scoring rate.
+   * Returns the rows scored per second of wall time, start-up included.
    *
    * @return rows scored per second of wall time
    */
   public double rowsPerSecond() {
     return seconds > 0 ? rowsScored / seconds : 0;
+  }
+
+  /**
+   * Returns the scoring rate: rows scored per second that the scoring stages ran.
+   *
+   * @return rows per second, 0 when no stage scored
+   */
+  public double scoringRowsPerSecond() {
+    return scoringSeconds > 0 ? rowsScored / scoringSeconds : 0;
   }
 
   /**
@@ -104,13 +116,14 @@ public record RunReport(
     StringBuilder text =
         new StringBuilder(
             String.format(
-                "Scored %,d rows in %,d batches of up to %d in %.2f s (%,.0f rows/s); model loads: %d%n",
-                rowsScored,
-                batches,
+                "Scored %s in %s of up to %,d: %,.0f rows/s over %.2f s of scoring; %.2f s wall time; %s%n",
+                count(rowsScored, "row", "rows"),
+                count(batches, "batch", "batches"),
                 batchSize,
+                scoringRowsPerSecond(),
+                scoringSeconds,
                 seconds,
-                rowsPerSecond(),
-                modelLoads));
+                count(modelLoads, "model load", "model loads")));
     if (rowsNulled + rowsSkipped > 0) {
       text.append(String.format("Bad rows: %,d nulled, %,d skipped;", rowsNulled, rowsSkipped));
       badRowsByReason.forEach(
@@ -127,8 +140,8 @@ public record RunReport(
     if (devices.outOfMemorySplits() > 0) {
       text.append(
           String.format(
-              "Out of device memory: %,d batches split; a batch of %,d rows fitted (set spark.torchscore.batch.size to it)%n",
-              devices.outOfMemorySplits(),
+              "Out of device memory: %s split; a batch of %,d rows fitted (set spark.torchscore.batch.size to it)%n",
+              count(devices.outOfMemorySplits(), "batch", "batches"),
               devices.batchRowsThatFitted()));
     }
     if (nonFinite.nanInputs() + nonFinite.infiniteInputs() + nonFinite.nanOutputs() > 0) {
@@ -145,6 +158,10 @@ public record RunReport(
       text.append(String.format("%nRejects: %s", rejects));
     }
     return text.toString();
+  }
+
+  private static String count(long count, String one, String many) {
+    return String.format("%,d %s", count, count == 1 ? one : many);
   }
 
   /**
@@ -168,6 +185,8 @@ public record RunReport(
     map.put("batch_size", batchSize);
     map.put("seconds", seconds);
     map.put("rows_per_s", rowsPerSecond());
+    map.put("scoring_seconds", scoringSeconds);
+    map.put("scoring_rows_per_s", scoringRowsPerSecond());
     map.put("tasks_by_device", devices.tasksByDevice());
     map.put("out_of_memory_splits", devices.outOfMemorySplits());
     map.put("batch_rows_that_fitted", devices.batchRowsThatFitted());

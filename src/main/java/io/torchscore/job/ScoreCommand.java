@@ -71,6 +71,21 @@ public final class ScoreCommand implements Callable<Integer> {
       description = "A Spark conf key; wins over the properties file.")
   private Map<String, String> conf = new LinkedHashMap<>();
 
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "spark.master, as spark-submit takes it (local[4], spark://host:7077); wins over --conf.")
+  private String master;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "spark.app.name; wins over --conf.")
+  private String name;
+
+  @Option(
+      names = "--driver-memory",
+      paramLabel = "SIZE",
+      description = "spark.driver.memory (2g); jobs/score starts its embedded JVM with it as -Xmx.")
+  private String driverMemory;
+
   @Spec private CommandSpec spec;
 
   /**
@@ -98,7 +113,25 @@ public final class ScoreCommand implements Callable<Integer> {
         .usageMessage()
         .footerHeading("%nSettings (Spark conf keys, from --conf, --properties-file or spark-submit):%n")
         .footer(settings.toString().replace("%", "%%").replace("%%n", "%n"));
+    // One line, not the whole usage with every setting, for an option this command lacks.
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          e.getCommandLine().getErr().println("torchscore: " + badOption(e));
+          return EXIT_BAD_INPUT;
+        });
     return cli;
+  }
+
+  private static String badOption(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+      return String.format(
+          "Unknown option %s: this job, run without spark-submit (on an embedded local Spark), takes"
+              + " --master, --name, --driver-memory, --conf KEY=VALUE and --properties-file; give other"
+              + " spark.* settings with --conf, or install Spark (spark-submit on the PATH or SPARK_HOME)."
+              + " jobs/score --help lists them",
+          unmatched.getUnmatched().get(0));
+    }
+    return e.getMessage() + "; jobs/score --help lists the options";
   }
 
   /** Prints the version built into the jar. */
@@ -191,7 +224,17 @@ public final class ScoreCommand implements Callable<Integer> {
       properties.stringPropertyNames().forEach(key -> entries.put(key, properties.getProperty(key).trim()));
     }
     entries.putAll(conf);
+    // As in spark-submit, its own flags win over --conf and the properties file.
+    putIfGiven(entries, "spark.master", master);
+    putIfGiven(entries, "spark.app.name", name);
+    putIfGiven(entries, "spark.driver.memory", driverMemory);
     return entries;
+  }
+
+  private static void putIfGiven(Map<String, String> entries, String key, String value) {
+    if (value != null) {
+      entries.put(key, value);
+    }
   }
 
   private static SparkConf sparkConf(Map<String, String> given) {

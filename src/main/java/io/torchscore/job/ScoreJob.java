@@ -91,6 +91,7 @@ public final class ScoreJob {
                 settings.rejectsFormat(),
                 settings.outputMode(),
                 settings.partitionBy());
+    ScoreProgress progress = null;
     try {
       Input input = read();
       ScoreResult result = new TorchScorer(settings.score()).score(input.rows());
@@ -98,6 +99,8 @@ public final class ScoreJob {
       if (rejects != null) {
         rejects.checkPartitionColumns(result.rejects().schema());
       }
+      long totalRows = cheapRowCount(input.rows());
+      progress = ScoreProgress.start(spark.sparkContext(), result.metrics(), ProgressDisplay.onStderr(totalRows));
       if (rejects == null) {
         output.write(input.withoutAdded(result.scored()));
       } else {
@@ -110,17 +113,24 @@ public final class ScoreJob {
           result.unpersist();
         }
       }
+      progress.awaitJobEnds();
+      double scoringSeconds = progress.scoringSeconds();
+      progress.close();
+      progress = null;
       limits.check(result.metrics());
       output.commit();
       if (rejects != null) {
         rejects.commit();
       }
-      RunReport report = report(result, start);
+      RunReport report = report(result, start, scoringSeconds);
       if (settings.reportPath() != null) {
         writeReport(report, settings.reportPath());
       }
       return report;
     } finally {
+      if (progress != null) {
+        progress.close();
+      }
       output.discard();
       if (rejects != null) {
         rejects.discard();
@@ -128,7 +138,7 @@ public final class ScoreJob {
     }
   }
 
-  private RunReport report(ScoreResult result, long start) {
+  private RunReport report(ScoreResult result, long start, double scoringSeconds) {
     return new RunReport(
         Redaction.uri(settings.score().modelPath()),
         Redaction.uri(settings.inputPath()),
@@ -143,6 +153,7 @@ public final class ScoreJob {
         result.metrics().modelLoads(),
         result.batchRows(),
         (System.nanoTime() - start) / 1e9,
+        scoringSeconds,
         new RunReport.DeviceUse(
             tasksByDevice(result.metrics().devices()),
             result.metrics().outOfMemorySplits(),
@@ -201,6 +212,17 @@ public final class ScoreJob {
     FileSystemCheck.check(conf, ConfKeys.REJECTS_PATH, settings.rejectsPath());
     FileSystemCheck.check(conf, ConfKeys.REPORT_PATH, settings.reportPath());
   }
+
+  /**
+   * Returns the input's row count when its format keeps it in file footers (Parquet, ORC: Spark
+   * counts from them without reading any column), else -1: a CSV or JSON input would be read
+   * twice.
+   */
+  private long cheapRowCount(Dataset<Row> input) {
+    String format = settings.inputFormat().toLowerCase(java.util.Locale.ROOT);
+    return format.equals("parquet") || format.equals("orc") ? input.count() : -1;
+  }
+
 
   /**
    * The rows read, and the column the job added to them (or null): Spark's corrupt-record column

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
+import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.util.AccumulatorV2;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -39,12 +40,31 @@ public final class ScoreMetrics implements Serializable {
   private static final int INFINITE_INPUTS = NAN_INPUTS + 1;
   private static final int NAN_OUTPUTS = NAN_INPUTS + 2;
 
+  /** The Spark UI's name for the rows scored (with a prediction), per task attempt. */
+  public static final String ROWS_NAME = "torchscore rows scored";
+
+  /** The Spark UI's name for the bad rows (nulled or skipped), per task attempt. */
+  public static final String BAD_ROWS_NAME = "torchscore bad rows";
+
+  /** The Spark UI's name for the forward calls, per task attempt. */
+  public static final String BATCHES_NAME = "torchscore batches";
+
+  /** The Spark UI's name for the nanoseconds tasks waited for a GPU slot. */
+  public static final String GPU_WAIT_NAME = "torchscore GPU slot wait (ns)";
+
+  /** The Spark UI's name for the batches split because the device ran out of memory. */
+  public static final String OUT_OF_MEMORY_SPLITS_NAME = "torchscore batches split for device memory";
+
   private final PartitionCounts counts;
   // Diagnostics of the device, per task attempt (a retried task adds again).
   private final LongAccumulator gpuWaitNanos = new LongAccumulator();
   private final LongAccumulator outOfMemorySplits = new LongAccumulator();
   private final CollectionAccumulator<Long> fittedAfterOutOfMemory = new CollectionAccumulator<>();
   private final CollectionAccumulator<String> devices = new CollectionAccumulator<>();
+  // Shown by name on the Spark UI's stage page; per task attempt, so a retried task adds again.
+  private final LongAccumulator rowsShown = new LongAccumulator();
+  private final LongAccumulator badRowsShown = new LongAccumulator();
+  private final LongAccumulator batchesShown = new LongAccumulator();
 
   private ScoreMetrics() {
     this.counts = new PartitionCounts(WIDTH);
@@ -54,11 +74,14 @@ public final class ScoreMetrics implements Serializable {
     ScoreMetrics metrics = new ScoreMetrics();
     // Unnamed: a named accumulator would write its whole value to the event log at each task end.
     sc.register(metrics.counts);
-    sc.register(metrics.gpuWaitNanos, "torchscore.gpuWaitNanos");
-    sc.register(metrics.outOfMemorySplits, "torchscore.outOfMemorySplits");
+    sc.register(metrics.gpuWaitNanos, GPU_WAIT_NAME);
+    sc.register(metrics.outOfMemorySplits, OUT_OF_MEMORY_SPLITS_NAME);
     sc.register(metrics.fittedAfterOutOfMemory);
     sc.register(metrics.devices);
     metrics.registerTimings(sc);
+    sc.register(metrics.rowsShown, ROWS_NAME);
+    sc.register(metrics.badRowsShown, BAD_ROWS_NAME);
+    sc.register(metrics.batchesShown, BATCHES_NAME);
     return metrics;
   }
 
@@ -69,15 +92,18 @@ public final class ScoreMetrics implements Serializable {
 
   void forward() {
     counts.increment(BATCHES, 1);
+    batchesShown.add(1);
   }
 
   void scored(int count) {
     counts.increment(ROWS, count);
+    rowsShown.add(count);
   }
 
   void badRow(ErrorReason reason, boolean kept) {
     counts.increment(REASONS + reason.ordinal(), 1);
     counts.increment(kept ? NULLED : SKIPPED, 1);
+    badRowsShown.add(1);
   }
 
   void modelLoaded() {
@@ -100,6 +126,16 @@ public final class ScoreMetrics implements Serializable {
 
   void device(String task) {
     devices.add(task);
+  }
+
+  /**
+   * Returns whether a stage scored rows: its accumulators include the rows or bad rows counters.
+   *
+   * @param stage a stage, as a {@code SparkListener} hears of it
+   * @return true when its tasks scored or rejected rows
+   */
+  public boolean scoredIn(StageInfo stage) {
+    return stage.accumulables().contains(rowsShown.id()) || stage.accumulables().contains(badRowsShown.id());
   }
 
   /**

@@ -22,6 +22,8 @@ class ClusterJarIT {
       assertThat(jar.getEntry("ai/djl/pytorch/engine/PtEngine.class")).isNotNull();
       assertThat(jar.getEntry("pytorch/cpu/linux-x86_64/libtorch_cpu.so")).isNotNull();
       assertThat(jar.getEntry("picocli/CommandLine.class")).isNotNull();
+      assertThat(jar.getEntry("me/tongfei/progressbar/ProgressBar.class")).isNotNull();
+      assertThat(jar.getEntry("org/jline/utils/WCWidth.class")).isNotNull();
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo("io.torchscore.job.ScoreCommand");
     }

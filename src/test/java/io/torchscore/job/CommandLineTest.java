@@ -47,6 +47,18 @@ class CommandLineTest {
   }
 
   @Test
+  void aSparkSubmitOptionEmbeddedSparkLacksFailsInOneLine() {
+    assertThat(run("--deploy-mode", "cluster", "--conf", "spark.master=local[1]")).isEqualTo(ScoreCommand.EXIT_BAD_INPUT);
+
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "torchscore: Unknown option --deploy-mode: this job, run without spark-submit (on an embedded local Spark),"
+                + " takes --master, --name, --driver-memory, --conf KEY=VALUE and --properties-file; give other spark.*"
+                + " settings with --conf, or install Spark (spark-submit on the PATH or SPARK_HOME). jobs/score --help lists them");
+  }
+
+  @Test
   void aMistypedSettingFailsInOneLineBeforeSparkStarts() {
     boolean sessionBefore = SparkSession.getDefaultSession().isDefined();
 

@@ -45,6 +45,7 @@ class HtmlReportTest {
         2,
         100,
         1.5,
+        1.0,
         new RunReport.DeviceUse(Map.of("cpu", 2L), 0, 0, 0),
         new RunReport.Details(
             times,

@@ -74,6 +74,10 @@ class ScoreCommandTest {
     assertThat(json.get("batch_size").asInt()).isEqualTo(100);
     assertThat(json.get("batches").asLong()).isGreaterThanOrEqualTo(10);
     assertThat(json.get("rows_per_s").asDouble()).isPositive();
+    // The scoring stage ran within the run, which also started Spark and read the settings.
+    double scoringSeconds = json.get("scoring_seconds").asDouble();
+    assertThat(scoringSeconds).isPositive().isLessThan(json.get("seconds").asDouble());
+    assertThat(json.get("scoring_rows_per_s").asDouble()).isCloseTo(1000 / scoringSeconds, within(1e-6));
     // No GPU here: every task scored on the CPU, and no batch ran out of memory.
     assertThat(json.get("tasks_by_device").fieldNames()).toIterable().containsExactly("cpu");
     assertThat(json.get("tasks_by_device").get("cpu").asLong()).isPositive();

@@ -1,0 +1,117 @@
+package io.torchscore.job;
+
+import io.torchscore.spark.ScoreMetrics;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.StageInfo;
+
+/**
+ * Follows the scoring as Spark runs it: at each task end it shows the counts the driver's
+ * accumulators hold, and it times the stages that scored, from the first one's submission to the
+ * last one's completion.
+ */
+final class ScoreProgress extends SparkListener implements AutoCloseable {
+
+  // Listeners hear of events after the fact; a finished job's last events arrive within this.
+  private static final long DRAIN_MILLIS = 10_000;
+
+  private final SparkContext sc;
+  private final ScoreMetrics metrics;
+  private final ProgressDisplay display;
+  private long firstSubmitted = Long.MAX_VALUE;
+  private long lastCompleted = Long.MIN_VALUE;
+  private int jobsStarted;
+  private int jobsRunning;
+
+  private ScoreProgress(SparkContext sc, ScoreMetrics metrics, ProgressDisplay display) {
+    this.sc = sc;
+    this.metrics = metrics;
+    this.display = display;
+  }
+
+  /**
+   * Starts following the jobs Spark runs from now on.
+   *
+   * @param sc the context that will run the scoring
+   * @param metrics the scoring's counters
+   * @param display where the counts go
+   * @return the listener, to close once the scoring's actions returned
+   */
+  static ScoreProgress start(SparkContext sc, ScoreMetrics metrics, ProgressDisplay display) {
+    ScoreProgress progress = new ScoreProgress(sc, metrics, display);
+    sc.addSparkListener(progress);
+    return progress;
+  }
+
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+    show();
+  }
+
+  @Override
+  public synchronized void onStageCompleted(SparkListenerStageCompleted completed) {
+    StageInfo stage = completed.stageInfo();
+    if (metrics.scoredIn(stage) && stage.submissionTime().isDefined() && stage.completionTime().isDefined()) {
+      firstSubmitted = Math.min(firstSubmitted, (Long) stage.submissionTime().get());
+      lastCompleted = Math.max(lastCompleted, (Long) stage.completionTime().get());
+    }
+  }
+
+  @Override
+  public synchronized void onJobStart(SparkListenerJobStart start) {
+    jobsStarted++;
+    jobsRunning++;
+  }
+
+  @Override
+  public synchronized void onJobEnd(SparkListenerJobEnd end) {
+    jobsRunning--;
+    notifyAll();
+  }
+
+  /**
+   * Returns how long the stages that scored ran, from the first submission to the last completion.
+   *
+   * @return seconds, 0 when no stage scored
+   */
+  synchronized double scoringSeconds() {
+    return lastCompleted >= firstSubmitted ? (lastCompleted - firstSubmitted) / 1000.0 : 0;
+  }
+
+  /**
+   * Waits (briefly) until this listener heard the end of the jobs that ran, so that
+   * {@link #scoringSeconds()} covers them; call it once the scoring's actions returned.
+   */
+  synchronized void awaitJobEnds() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+    long left;
+    // No job heard of yet though rows were scored: its events are still on their way.
+    while ((jobsRunning > 0 || (jobsStarted == 0 && metrics.rows() + metrics.nulled() + metrics.skipped() > 0))
+        && (left = deadline - System.nanoTime()) > 0) {
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Shows the final counts and stops listening. */
+  @Override
+  public void close() {
+    sc.removeSparkListener(this);
+    show();
+    display.close();
+  }
+
+  private void show() {
+    long bad = metrics.nulled() + metrics.skipped();
+    display.update(metrics.rows() + bad, bad);
+  }
+}
