@@ -261,7 +261,7 @@ class ClusterFaultsIT {
     conf.put("spark.speculation.minTaskRuntime", "500ms");
     // A stopped executor sends no task metrics: judge by duration alone.
     conf.put("spark.speculation.efficiency.enabled", "false");
-    ScoringRun run = run("speculation", conf, fault("pause", "pauseMillis", "8000"));
+    ScoringRun run = run("speculation", conf, fault("pause", "pauseMillis", "60000"));
 
     Map<String, String> paused = target(run, "pause");
     assertThat(run.events("task-end"))

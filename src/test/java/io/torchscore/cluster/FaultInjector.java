@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
@@ -28,15 +29,18 @@ import org.apache.spark.scheduler.TaskInfo;
  * the driver JVM's system properties, never by a torchscore setting.
  *
  * <ul>
- *   <li>{@code fault.action}: {@code kill} (SIGKILL), {@code pause} (SIGSTOP, then SIGCONT after
- *       {@code fault.pauseMillis}), {@code zombie} (SIGSTOP until the driver has declared the
- *       executor lost, then SIGCONT), or {@code none};
+ *   <li>{@code fault.action}: {@code kill} (SIGKILL), {@code pause} (SIGSTOP until a speculative
+ *       copy of one of its tasks has succeeded elsewhere, at most {@code fault.pauseMillis}, then
+ *       SIGCONT: the original attempt finishes late),
+ *       {@code zombie} (SIGSTOP until the driver has declared the executor lost, then SIGCONT), or
+ *       {@code none};
  *   <li>{@code fault.stage}: the fault hits in stages whose name (Spark's call site, e.g.
  *       {@code save at StagedOutput.java:119}) contains this, so not in the input's schema scan;
  *   <li>{@code fault.afterTasks}: the fault hits the first executor that has finished this many
  *       tasks of such stages, as its next one starts, so the job is in the middle of scoring;
  *   <li>{@code fault.journal}: the file of events, one a line: {@code executor-added},
- *       {@code stage}, {@code fault}, {@code task-end}, {@code executor-removed}, {@code view}.
+ *       {@code stage}, {@code fault}, {@code task-start}, {@code task-end}, {@code executor-removed},
+ *       {@code view}.
  * </ul>
  *
  * <p>{@code view} lines say, at each job's end, what each live executor sees of the disk through
@@ -56,6 +60,7 @@ public final class FaultInjector extends SparkListener {
   private final Map<String, Integer> finished = new ConcurrentHashMap<>();
   private final AtomicReference<String> target = new AtomicReference<>();
   private final Map<Integer, String> stageNames = new ConcurrentHashMap<>();
+  private final AtomicBoolean resumed = new AtomicBoolean();
 
   /**
    * Creates the listener; Spark calls this with the driver's conf.
@@ -87,6 +92,12 @@ public final class FaultInjector extends SparkListener {
   public void onTaskStart(SparkListenerTaskStart start) {
     TaskInfo task = start.taskInfo();
     String executor = task.executorId();
+    write(
+        "task-start stage=" + start.stageId()
+            + " index=" + task.index()
+            + " executor=" + executor
+            + " host=" + task.host()
+            + " speculative=" + task.speculative());
     if (action.equals("none")
         || !stageNames.getOrDefault(start.stageId(), "").contains(stage)
         || finished.getOrDefault(executor, 0) < afterTasks
@@ -106,8 +117,7 @@ public final class FaultInjector extends SparkListener {
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
-                  signal("CONT", pid);
-                  write("fault resumed executor=" + executor);
+                  resume(executor);
                 },
                 "fault-resume");
         resume.setDaemon(true);
@@ -134,6 +144,9 @@ public final class FaultInjector extends SparkListener {
     if (reason.equals("Success") && stageNames.getOrDefault(end.stageId(), "").contains(stage)) {
       finished.merge(task.executorId(), 1, Integer::sum);
     }
+    if (action.equals("pause") && reason.equals("Success") && task.speculative()) {
+      resume(target.get());
+    }
     write(
         "task-end stage=" + end.stageId()
             + " index=" + task.index()
@@ -149,8 +162,15 @@ public final class FaultInjector extends SparkListener {
     String id = removed.executorId();
     write("executor-removed id=" + id + " reason=" + removed.reason().replace('\n', ' '));
     if (action.equals("zombie") && id.equals(target.get())) {
-      signal("CONT", pids.getOrDefault(id, -1L));
-      write("fault resumed executor=" + id);
+      resume(id);
+    }
+  }
+
+  /** Lets the stopped executor run again, once. */
+  private void resume(String executor) {
+    if (resumed.compareAndSet(false, true)) {
+      signal("CONT", pids.getOrDefault(executor, -1L));
+      write("fault resumed executor=" + executor);
     }
   }
 
