@@ -135,9 +135,6 @@ class ClusterFaultsIT {
     conf.put("spark.torchscore.batch.size", "64");
     conf.put("spark.torchscore.output.format", "json");
     conf.put("spark.torchscore.on.error", onError);
-    if (onError.equals("skip")) {
-      conf.put("spark.torchscore.rejects.path", "(set by ScoringRun)");
-    }
     return conf;
   }
 

@@ -45,7 +45,7 @@ record ScoringRun(
    * Runs the job with these Spark conf entries and fault settings, and collects what it left.
    *
    * @param dir a fresh folder for this run, outside {@code /tmp} (executors write the output in it)
-   * @param conf the job's properties
+   * @param conf the job's properties; under {@code on.error=skip} the rejects go to the run's folder
    * @param fault the {@link FaultInjector}'s system properties, without the {@code fault.} prefix
    * @return the run
    * @throws Exception when the driver does not end in six minutes
@@ -55,7 +55,7 @@ record ScoringRun(
     Map<String, String> all = new LinkedHashMap<>(conf);
     all.put("spark.torchscore.output.path", dir.resolve("output").toString());
     all.put("spark.torchscore.report.path", dir.resolve("report.json").toString());
-    if (conf.containsKey("spark.torchscore.rejects.path")) {
+    if ("skip".equals(conf.get("spark.torchscore.on.error"))) {
       all.put("spark.torchscore.rejects.path", dir.resolve("rejects").toString());
     }
     all.put("spark.extraListeners", FaultInjector.class.getName());
@@ -65,7 +65,9 @@ record ScoringRun(
 
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(System.getProperty("torchscore.javaOpens", "").trim().split("\\s+")));
+    Arrays.stream(System.getProperty("torchscore.javaOpens", "").split("\\s+"))
+        .filter(option -> !option.isEmpty())
+        .forEach(command::add);
     command.add("-Xmx768m");
     command.add("-Dfault.journal=" + dir.resolve("journal.txt"));
     fault.forEach((key, value) -> command.add("-Dfault." + key + "=" + value));

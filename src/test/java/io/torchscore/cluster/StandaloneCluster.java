@@ -146,7 +146,9 @@ public final class StandaloneCluster implements AutoCloseable {
   private ProcessBuilder builder(String name, List<String> mainAndArgs, Path sparkHome) {
     List<String> command = new ArrayList<>();
     command.add(realJava());
-    command.addAll(Arrays.asList(System.getProperty("torchscore.javaOpens", "").trim().split("\\s+")));
+    Arrays.stream(System.getProperty("torchscore.javaOpens", "").split("\\s+"))
+        .filter(option -> !option.isEmpty())
+        .forEach(command::add);
     command.add("-Xmx256m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
@@ -156,6 +158,9 @@ public final class StandaloneCluster implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(root.resolve(name + ".log").toFile());
     builder.environment().put("SPARK_HOME", sparkHome.toString());
+    // Spark's launcher wants it where the Spark home is not a real distribution's.
+    String scalaVersion = scala.util.Properties.versionNumberString();
+    builder.environment().put("SPARK_SCALA_VERSION", scalaVersion.substring(0, scalaVersion.lastIndexOf('.')));
     return builder;
   }
 
