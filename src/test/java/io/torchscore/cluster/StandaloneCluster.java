@@ -110,6 +110,7 @@ public final class StandaloneCluster implements AutoCloseable {
     Files.createDirectories(sparkHome.resolve("jars"));
     Files.writeString(sparkHome.resolve("RELEASE"), "");
     Path executorJava = executorJavaHome();
+    checkNamespaces(executorJava);
     daemons.add(
         builder(
                 "master",
@@ -181,6 +182,22 @@ public final class StandaloneCluster implements AutoCloseable {
             + " \"$@\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     return home;
+  }
+
+  /** Fails at once, saying why, where executors cannot have a mount namespace of their own. */
+  private void checkNamespaces(Path javaHome) throws Exception {
+    Path log = root.resolve("executor-java-check.log");
+    Process check =
+        new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-version")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (!check.waitFor(1, TimeUnit.MINUTES) || check.exitValue() != 0) {
+      throw new IllegalStateException(
+          "Cannot start executors in a mount namespace of their own: unshare --mount and mount -t tmpfs"
+              + " need Linux and root (CAP_SYS_ADMIN); "
+              + Files.readString(log).strip());
+    }
   }
 
   private void awaitWorkers() throws Exception {
