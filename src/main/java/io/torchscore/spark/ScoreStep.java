@@ -2,10 +2,13 @@ package io.torchscore.spark;
 
 import io.torchscore.model.ModelRef;
 import java.io.Serializable;
+import java.util.Arrays;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 import scala.collection.Iterator;
@@ -15,7 +18,8 @@ import scala.collection.JavaConverters;
  * Scoring as a step of the query plan ({@code Dataset.mapPartitions}): lazy until an action,
  * usable on streaming DataFrames, and named {@code torchscore(...)} in {@code explain()} and the
  * Spark UI. Rows arrive as {@link Row}s and are converted to Spark's internal format for
- * {@link ScorePartitionFunction}, and back.
+ * {@link ScorePartitionFunction}, and back, keeping only the written columns
+ * ({@link CarriedColumns}).
  *
  * <p>It is a Scala function rather than Spark's Java {@code MapPartitionsFunction} so that the
  * plan shows its name instead of Spark's wrapper; it uses only what is binary-identical in Scala
@@ -28,6 +32,8 @@ final class ScoreStep implements Function1<Iterator<Row>, Iterator<Row>>, Serial
   private final ScorePartitionFunction scorer;
   private final StructType inputSchema;
   private final StructType outputSchema;
+  private final CarriedColumns columns;
+  private final DataType[] scoredTypes;
   private final String description;
 
   ScoreStep(
@@ -35,11 +41,15 @@ final class ScoreStep implements Function1<Iterator<Row>, Iterator<Row>>, Serial
       ScorePartitionFunction.Plan plan,
       ScoreMetrics metrics,
       StructType inputSchema,
+      StructType scoredSchema,
       StructType outputSchema,
+      CarriedColumns columns,
       String description) {
     this.scorer = new ScorePartitionFunction(modelRef, plan, metrics);
     this.inputSchema = inputSchema;
     this.outputSchema = outputSchema;
+    this.columns = columns;
+    this.scoredTypes = Arrays.stream(scoredSchema.fields()).map(StructField::dataType).toArray(DataType[]::new);
     this.description = description;
   }
 
@@ -69,7 +79,8 @@ final class ScoreStep implements Function1<Iterator<Row>, Iterator<Row>>, Serial
 
           @Override
           public Row next() {
-            return (Row) toRow.apply(scored.next());
+            InternalRow row = scored.next();
+            return (Row) toRow.apply(columns.writesAll() ? row : columns.written(row, scoredTypes));
           }
         });
   }
