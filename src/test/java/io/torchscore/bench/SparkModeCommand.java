@@ -182,7 +182,8 @@ final class SparkModeCommand implements Callable<Integer> {
     Column prediction =
         scalar
             ? lit(0f).cast(DataTypes.FloatType)
-            : lit(new float[1000]).cast(DataTypes.createArrayType(DataTypes.FloatType, false));
+            // Folded to one literal of array<float> without nulls, torchscore's logits type.
+            : functions.array_repeat(lit(0f), 1000);
     Dataset<Row> written;
     if ("all".equals(variant.outputColumns())) {
       written = rows.withColumn("prediction", prediction);
@@ -232,7 +233,7 @@ final class SparkModeCommand implements Callable<Integer> {
     for (Row row : rows) {
       int id = positions.get(row.getLong(0));
       Object prediction = row.get(1);
-      List<?> values = prediction instanceof List<?> list ? list : List.of(prediction);
+      List<?> values = prediction instanceof Number ? List.of(prediction) : row.getList(1);
       for (int j = 0; j < outputs; j++) {
         max = Math.max(max, Math.abs(((Number) values.get(j)).doubleValue() - expected[id * outputs + j]));
       }
