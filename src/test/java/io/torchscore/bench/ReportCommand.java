@@ -294,7 +294,7 @@ final class ReportCommand implements Callable<Integer> {
     runs.stream()
         .filter(r -> model.equals(r.get("model")) && "fp32".equals(r.get("precision")) && "pytorch".equals(r.get("engine"))
             && (columns.equals(r.get("output_columns")) || "none".equals(r.get("output_columns")) && "all".equals(columns))
-            && !"row_udf".equals(r.get("mode")) && !"passthrough".equals(r.get("mode")))
+            && MODES.contains(r.get("mode")) && !"row_udf".equals(r.get("mode")) && !"passthrough".equals(r.get("mode")))
         .forEach(r -> batches.add(((Number) r.get("batch_size")).intValue()));
     return batches;
   }
