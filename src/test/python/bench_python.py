@@ -75,7 +75,10 @@ def main():
             "seconds": round(seconds, 3),
             "rows_per_s": round(rows / seconds, 1),
             "threads": f"1 process x {torch.get_num_threads()} intra-op threads",
-            "engine": f"PyTorch {torch.__version__} (Debian python3-torch)",
+            "precision": "fp32",
+            "engine": "pytorch",
+            "output_columns": "none",
+            "runtime": f"PyTorch {torch.__version__} (Debian python3-torch)",
         }
         if args.repeat > 1:
             run["note"] = f"{args.repeat} passes over the rows"

@@ -141,6 +141,12 @@ public final class ConfKeys {
   public static final Setting<String> LABELS_PATH =
       string("labels.path", null, "none", "text file, one class label per line, for argmax and topk");
 
+  // Unset, every input column is written beside the predictions, as before this setting existed.
+  public static final Setting<List<String>> OUTPUT_COLUMNS =
+      setting("output.columns", List.of(), "all input columns", ConfKeys::parseNames, Scope.SCORING,
+          "the input columns written beside the predictions, comma-separated (e.g. id); the others"
+              + " are read only when scoring needs them and never written");
+
   // ---- bad rows
 
   public static final Setting<String> ON_ERROR =

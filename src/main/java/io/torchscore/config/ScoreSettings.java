@@ -191,6 +191,11 @@ public final class ScoreSettings implements Serializable {
     return get(ConfKeys.ERROR_COLUMN);
   }
 
+  /** Returns the input columns written beside the predictions; empty for all of them. */
+  public List<String> outputColumns() {
+    return get(ConfKeys.OUTPUT_COLUMNS);
+  }
+
   /** Returns the column that names a row in messages, or null. */
   public String keyColumn() {
     return get(ConfKeys.KEY_COLUMN);
@@ -415,6 +420,14 @@ public final class ScoreSettings implements Serializable {
     /** Sets the name of the column that says why a row has no prediction (default {@code _error}). */
     public B errorColumn(String column) {
       return set(ConfKeys.ERROR_COLUMN, column);
+    }
+
+    /**
+     * Keeps only these input columns beside the predictions (default: all of them); the others
+     * are read only when scoring needs them (features, key column) and are not carried further.
+     */
+    public B keepColumns(String... columns) {
+      return set(ConfKeys.OUTPUT_COLUMNS, List.of(columns));
     }
 
     /** Sets a column whose value names a row in error messages. */

@@ -29,6 +29,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,8 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends a TorchScript model's predictions to a DataFrame, keeping every input column and the
- * rows' order within partitions.
+ * Appends a TorchScript model's predictions to a DataFrame, keeping every input column (or those
+ * {@code keepColumns} names) and the rows' order within partitions.
  *
  * <pre>{@code
  * Dataset<Row> scored = TorchScorer.builder()
@@ -130,9 +131,11 @@ public final class TorchScorer {
             + " needs classic compute (on Databricks: a dedicated, single-user cluster, not"
             + " serverless or standard access mode)",
         spark.getClass().getName());
-    StructType schema = input.schema();
+    CarriedColumns columns = CarriedColumns.resolve(settings, input.schema());
+    Dataset<Row> carried = columns.narrow(input);
+    StructType schema = carried.schema();
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
-    Prepared prepared = prepare(spark, schema, column -> firstLength(input, column), metrics);
+    Prepared prepared = prepare(spark, columns, column -> firstLength(carried, column), metrics);
     InputLayout inputs = prepared.inputs();
     OutputLayout outputs = prepared.outputs();
     ModelRef ref = prepared.ref();
@@ -166,17 +169,25 @@ public final class TorchScorer {
             profileTarget(ref),
             new BatchBytes(schema, settings.batchRowsMaxBytes()));
     // A step of the query plan: lazy until an action, usable on streams, named in explain().
-    Dataset<Row> all =
+    Dataset<Row> scored =
         InternalRowStep.map(
-            input,
+            carried,
             new ScoreStep(
                 broadcast,
                 plan,
                 metrics,
                 "torchscore(" + ref + ", inputs " + inputs + ", batch " + batchRows + ")"),
-            outputSchema);
+            prepared.scoredSchema());
+    // Only the kept columns stand beside the predictions: a projection of Spark's, no row code.
+    Dataset<Row> all =
+        columns.writesAll()
+            ? scored
+            : scored.select(
+                Arrays.stream(outputSchema.fieldNames())
+                    .map(name -> scored.col("`" + name.replace("`", "``") + "`"))
+                    .toArray(Column[]::new));
     return new ScoreResult(
-        all, settings.onError(), settings.errorColumn(), schema.fieldNames(), metrics, batchRows);
+        all, settings.onError(), settings.errorColumn(), columns.written().fieldNames(), metrics, batchRows);
   }
 
   /**
@@ -187,13 +198,13 @@ public final class TorchScorer {
    *
    * @param spark the session
    * @param schema the input's schema
-   * @return the input's schema with the prediction (and error) columns appended
+   * @return the input's schema (its kept columns) with the prediction (and error) columns appended
    * @throws TorchScoreException when the model or the features are not usable
    */
   public StructType outputSchema(SparkSession spark, StructType schema) {
     return prepare(
             spark,
-            schema,
+            CarriedColumns.resolve(settings, schema),
             column -> {
               throw new TorchScoreException(
                   "Cannot tell the output schema without data: the length of feature column '%s' is"
@@ -205,12 +216,21 @@ public final class TorchScorer {
         .outputSchema();
   }
 
-  /** What the driver learns before any task: the inputs, the model, its outputs and the schema. */
+  /**
+   * What the driver learns before any task: the inputs, the model, its outputs, the schema of the
+   * rows scoring makes (carried columns and predictions) and of the rows written.
+   */
   private record Prepared(
-      InputLayout inputs, ModelRef ref, OutputLayout outputs, int batchRows, StructType outputSchema) {}
+      InputLayout inputs,
+      ModelRef ref,
+      OutputLayout outputs,
+      int batchRows,
+      StructType scoredSchema,
+      StructType outputSchema) {}
 
   private Prepared prepare(
-      SparkSession spark, StructType schema, ToIntFunction<String> lengthProbe, ScoreMetrics metrics) {
+      SparkSession spark, CarriedColumns carried, ToIntFunction<String> lengthProbe, ScoreMetrics metrics) {
+    StructType schema = carried.carried();
     List<String> columns = Arrays.asList(schema.fieldNames());
     TorchScoreException.check(
         settings.keyColumn() == null || columns.contains(settings.keyColumn()),
@@ -259,18 +279,24 @@ public final class TorchScorer {
         spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
         DeviceProbe.get(ModelEngine.of(settings.engine())));
     int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
-    StructType outputSchema = schema;
+    return new Prepared(
+        inputs, ref, outputs, batchRows, appended(schema, outputs), appended(carried.written(), outputs));
+  }
+
+  /** Returns the schema with the prediction columns (and the error column) appended. */
+  private StructType appended(StructType schema, OutputLayout outputs) {
+    StructType appended = schema;
     for (StructField field : outputs.fields()) {
-      outputSchema = add(outputSchema, field, ConfKeys.PREDICTION_COLUMN);
+      appended = add(appended, field, ConfKeys.PREDICTION_COLUMN);
     }
     if (settings.onError() != OnError.FAIL) {
-      outputSchema =
+      appended =
           add(
-              outputSchema,
+              appended,
               DataTypes.createStructField(settings.errorColumn(), DataTypes.StringType, true),
               ConfKeys.ERROR_COLUMN);
     }
-    return new Prepared(inputs, ref, outputs, batchRows, outputSchema);
+    return appended;
   }
 
   /** Returns where executors write profiler traces, or null when {@code spark.torchscore.profile} is off. */

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       PrepareCommand.class,
       SparkModeCommand.class,
       RawLoopCommand.class,
+      RaggedCommand.class,
       ReportCommand.class,
       SoakCommand.class
     })

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 /**
  * Writes a model's benchmark data under {@code --dir}: the Parquet table every Spark mode reads
  * ({@code <model>/}, {@code --files} equal files of {@code id, features}), the same rows as raw
- * little-endian float32 for the raw DJL loop and Python ({@code <model>.f32}), and two subsets of
+ * little-endian float32 for the raw DJL loop and Python ({@code <model>.f32}; for the MLP, whose
+ * rows it writes in Spark's read order, their ids in {@code <model>.ids}), and two subsets of
  * those rows: every {@code --subset-every}th row for row_udf ({@code <model>-subset/}) and every
  * {@code --warmup-every}th row for the warm-up runs ({@code <model>-warmup/}).
  *
@@ -76,6 +77,9 @@ final class PrepareCommand implements Callable<Integer> {
     wanted.put("files", files);
     wanted.put("subset_every", subsetEvery);
     wanted.put("warmup_every", warmupEvery);
+    if ("mlp".equals(model)) {
+      wanted.put("ids", model + ".ids");
+    }
     ObjectMapper json = new ObjectMapper();
     if (Files.exists(manifest) && json.readValue(manifest.toFile(), Map.class).equals(wanted)) {
       System.out.println("bench: " + model + " data already in " + dir + ", kept");
@@ -117,7 +121,7 @@ final class PrepareCommand implements Callable<Integer> {
             .option("parquet.enable.dictionary", "false")
             .parquet(table);
       } else {
-        exportFloats(spark.read().parquet(table), f32, width);
+        exportFloats(spark.read().parquet(table), f32, dir.resolve(model + ".ids"), width);
       }
       Dataset<Row> written = spark.read().parquet(table);
       long count = written.count();
@@ -171,14 +175,25 @@ final class PrepareCommand implements Callable<Integer> {
     }
   }
 
-  /** Writes the table's features, row after row, as little-endian float32. */
-  private static void exportFloats(Dataset<Row> table, Path f32, int width) throws IOException {
+  /**
+   * Writes the table's features, row after row in the order Spark reads them (not the ids'), as
+   * little-endian float32, and each row's id, in the same order, as little-endian int64.
+   */
+  private static void exportFloats(Dataset<Row> table, Path f32, Path ids, int width) throws IOException {
     ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer idChunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     try (FileChannel out =
-        FileChannel.open(f32, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      Iterator<Row> rows = table.select("features").toLocalIterator();
+            FileChannel.open(f32, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        FileChannel idOut =
+            FileChannel.open(ids, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      Iterator<Row> rows = table.select("features", "id").toLocalIterator();
       while (rows.hasNext()) {
-        List<Object> features = rows.next().getList(0);
+        Row row = rows.next();
+        if (!idChunk.hasRemaining()) {
+          drain(idChunk, idOut);
+        }
+        idChunk.putLong(row.getLong(1));
+        List<Object> features = row.getList(0);
         if (features.size() != width) {
           throw new IllegalStateException("a row has " + features.size() + " features; expected " + width);
         }
@@ -190,6 +205,7 @@ final class PrepareCommand implements Callable<Integer> {
         }
       }
       drain(chunk, out);
+      drain(idChunk, idOut);
     }
   }
 

@@ -110,7 +110,9 @@ final class RawLoopCommand implements Callable<Integer> {
             if (scored != rows * repeat) {
               throw new IllegalStateException("raw scored " + scored + " rows; expected " + rows * repeat);
             }
-            new RunRecord(model, "raw", batchSize, scored, seconds, threads, repeat == 1 ? null : repeat + " passes over the rows")
+            new RunRecord(
+                    model, "raw", RunRecord.Variant.NONE_WRITTEN, batchSize, scored, seconds, threads,
+                    repeat == 1 ? null : repeat + " passes over the rows", null)
                 .append(runs);
           } finally {
             predictors.forEach(Predictor::close);

@@ -12,18 +12,71 @@ import java.util.Map;
 
 /**
  * One timed run of one mode at one batch size: the unit of the benchmark's results, appended as
- * one JSON line to the runs file that {@link ReportCommand} merges.
+ * one JSON line to the runs file that {@link ReportCommand} merges. A skipped run (a variant the
+ * product refuses) has no rate: its note says why.
  *
  * @param model {@code mlp} or {@code resnet18}
  * @param mode passthrough, raw, torchscore, row_udf or python
- * @param batchSize rows per batch (1 for row_udf: one model call per row)
+ * @param variant the model's precision, its engine and the input columns written
+ * @param batchSize rows per batch (1 for row_udf: one model call per row; 0 for passthrough: no batches)
  * @param rows rows the run processed
  * @param seconds wall time of the timed work
  * @param threads how the cores were used, in words
  * @param note anything a reader must know to compare this run, or null
+ * @param maxAbsDiff the largest difference of the run's outputs from PyTorch's float32 outputs
+ *     on the same rows, or null when not measured
  */
 record RunRecord(
-    String model, String mode, int batchSize, long rows, double seconds, String threads, String note) {
+    String model,
+    String mode,
+    Variant variant,
+    int batchSize,
+    long rows,
+    double seconds,
+    String threads,
+    String note,
+    Double maxAbsDiff) {
+
+  /**
+   * What is scored and written: {@code precision} fp32, bf16, fp16, int8-dynamic or int8-static;
+   * {@code engine} pytorch or onnxruntime; {@code outputColumns} all, the kept input columns, or
+   * none (raw and python keep only the predictions).
+   */
+  record Variant(String precision, String engine, String outputColumns) {
+
+    /** The float32 TorchScript model on libtorch, every input column written. */
+    static final Variant DEFAULT = new Variant("fp32", "pytorch", "all");
+
+    /** The float32 TorchScript model on libtorch, no input column written (raw, python). */
+    static final Variant NONE_WRITTEN = new Variant("fp32", "pytorch", "none");
+
+    /** Parses {@code precision:engine:columns}, e.g. {@code int8-dynamic:pytorch:id}. */
+    static Variant parse(String text) {
+      String[] parts = text.split(":", -1);
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("a variant is precision:engine:columns; got " + text);
+      }
+      return new Variant(parts[0], parts[1], parts[2]);
+    }
+
+    boolean isDefault() {
+      return equals(DEFAULT);
+    }
+
+    @Override
+    public String toString() {
+      return precision + ":" + engine + ":" + outputColumns;
+    }
+  }
+
+  /** A run the product refused, recorded with the reason instead of a rate. */
+  static RunRecord skipped(String model, String mode, Variant variant, int batchSize, String threads, String reason) {
+    return new RunRecord(model, mode, variant, batchSize, 0, 0, threads, reason, null);
+  }
+
+  boolean isSkipped() {
+    return rows == 0;
+  }
 
   double rowsPerSecond() {
     return rows / seconds;
@@ -33,10 +86,19 @@ record RunRecord(
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("model", model);
     map.put("mode", mode);
+    map.put("precision", variant.precision());
+    map.put("engine", variant.engine());
+    map.put("output_columns", variant.outputColumns());
     map.put("batch_size", batchSize);
     map.put("rows", rows);
     map.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    map.put("rows_per_s", Math.round(rowsPerSecond() * 10) / 10.0);
+    map.put("rows_per_s", isSkipped() ? null : Math.round(rowsPerSecond() * 10) / 10.0);
+    if (isSkipped()) {
+      map.put("skipped", true);
+    }
+    if (maxAbsDiff != null) {
+      map.put("max_abs_diff", maxAbsDiff);
+    }
     map.put("threads", threads);
     if (note != null) {
       map.put("note", note);
@@ -57,8 +119,14 @@ record RunRecord(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    String what = variant.isDefault() || variant.equals(Variant.NONE_WRITTEN) ? "" : " [" + variant + "]";
+    if (isSkipped()) {
+      System.out.printf("bench: %-9s %-11s%s: skipped: %s%n", model, mode, what, note);
+      return;
+    }
     System.out.printf(
-        "bench: %-9s %-11s batch %6d: %d rows in %.2f s = %,.0f rows/s%n",
-        model, mode, batchSize, rows, seconds, rowsPerSecond());
+        "bench: %-9s %-11s%s batch %6d: %d rows in %.2f s = %,.0f rows/s%s%n",
+        model, mode, what, batchSize, rows, seconds, rowsPerSecond(),
+        maxAbsDiff == null ? "" : String.format(", max |diff| vs PyTorch fp32 %.3g", maxAbsDiff));
   }
 }

@@ -1,17 +1,24 @@
 package io.torchscore.bench;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
+import io.torchscore.TorchScoreException;
+import io.torchscore.bench.RunRecord.Variant;
 import io.torchscore.config.JobSettings;
 import io.torchscore.job.RunReport;
 import io.torchscore.job.ScoreJob;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -23,11 +30,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Runs one Spark mode (passthrough, torchscore or row_udf) of one model, read to write, at each
- * batch size, in this JVM's one embedded session; one unmeasured run over the warm-up table
- * comes first (JIT, model load, TorchScript's first optimisation), and the outputs go to
- * Parquet as the job's would. {@code local[2]} runs two tasks at a time; torchscore and row_udf
- * give each task one libtorch intra-op thread (torchscore's own default: spark.task.cpus).
+ * Runs one Spark mode (passthrough, torchscore or row_udf) of one model, read to write, in this
+ * JVM's one embedded session, for each variant (precision, engine, written columns) at each batch
+ * size; one unmeasured run over the warm-up table comes first for each variant (JIT, model load,
+ * TorchScript's first optimisation), and the outputs go to Parquet as the job's would.
+ * {@code local[2]} runs two tasks at a time; torchscore and row_udf give each task one libtorch
+ * intra-op thread (torchscore's own default: spark.task.cpus).
+ *
+ * <p>{@code passthrough} is the floor: Spark's own read and write of the same output schema,
+ * with a constant prediction column of the model's output type and no user code at all. Written
+ * columns other than all still read the features (a {@code features IS NOT NULL} filter, Spark's
+ * own expression), as scoring must, so the floor reads and writes what torchscore reads and writes.
  */
 @Command(name = "spark", description = "Times a Spark mode: passthrough, torchscore or row_udf.")
 final class SparkModeCommand implements Callable<Integer> {
@@ -40,6 +53,23 @@ final class SparkModeCommand implements Callable<Integer> {
 
   @Option(names = "--model-path", required = true, description = "The TorchScript file.")
   private String modelPath;
+
+  @Option(
+      names = "--variant",
+      description = "precision:engine:columns[@model file], repeatable (default fp32:pytorch:all);"
+          + " e.g. int8-dynamic:pytorch:id@mlp_int8_dynamic.pt, fp16:pytorch:id, fp32:onnxruntime:id@mlp.onnx")
+  private List<String> variants = new ArrayList<>(List.of("fp32:pytorch:all"));
+
+  @Option(names = "--reference", description = "PyTorch's float32 outputs of the first rows (little-endian float32).")
+  private Path reference;
+
+  @Option(names = "--reference-rows", defaultValue = "0", description = "Rows the reference holds.")
+  private int referenceRows;
+
+  @Option(
+      names = "--reference-ids",
+      description = "The id of each row of the float32 export (little-endian int64); without it, row i has id i.")
+  private Path referenceIds;
 
   @Option(names = "--input", required = true, description = "The Parquet table to score.")
   private Path input;
@@ -71,23 +101,41 @@ final class SparkModeCommand implements Callable<Integer> {
   private SparkSession spark;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     spark = BenchSpark.session(master, BenchSpark.splitAbove(input, warmupInput));
     try {
       String threads =
           "Spark " + master + ": " + spark.sparkContext().defaultParallelism() + " concurrent tasks"
               + ("passthrough".equals(mode) ? "" : " x 1 libtorch intra-op thread");
-      runOnce(warmupInput, batchSizes.get(0), out.resolve(model + "-" + mode + "-warmup"));
-      for (int batchSize : batchSizes) {
-        long start = System.nanoTime();
-        long rows = runOnce(input, batchSize, out.resolve(model + "-" + mode));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (rows != expectedRows) {
-          throw new IllegalStateException(
-              mode + " processed " + rows + " rows of " + input + "; expected " + expectedRows);
+      for (String spec : variants) {
+        int at = spec.indexOf('@');
+        Variant variant = Variant.parse(at < 0 ? spec : spec.substring(0, at));
+        String file = at < 0 ? modelPath : spec.substring(at + 1);
+        Path output = out.resolve(model + "-" + mode);
+        try {
+          runOnce(warmupInput, variant, file, batchSizes.get(0), out.resolve(model + "-" + mode + "-warmup"));
+        } catch (TorchScoreException refused) {
+          RunRecord.skipped(model, mode, variant, batchSizes.get(0), threads, "refused by torchscore: " + refused.getMessage())
+              .append(runs);
+          continue;
         }
-        new RunRecord(model, mode, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds, threads, note)
-            .append(runs);
+        List<Integer> sizes = "passthrough".equals(mode) ? List.of(0) : batchSizes;
+        for (int i = 0; i < sizes.size(); i++) {
+          int batchSize = sizes.get(i);
+          long start = System.nanoTime();
+          long rows = runOnce(input, variant, file, batchSize, output);
+          double seconds = (System.nanoTime() - start) / 1e9;
+          if (rows < 0) {
+            rows = spark.read().parquet(output.toString()).count();
+          }
+          if (rows != expectedRows) {
+            throw new IllegalStateException(
+                mode + " processed " + rows + " rows of " + input + "; expected " + expectedRows);
+          }
+          Double diff = reference != null && "torchscore".equals(mode) && i == sizes.size() - 1 ? maxAbsDiff(output) : null;
+          new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds, threads, note, diff)
+              .append(runs);
+        }
       }
       return 0;
     } finally {
@@ -95,31 +143,21 @@ final class SparkModeCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads, processes and writes the table; returns the rows processed. */
-  private long runOnce(Path table, int batchSize, Path output) {
+  /** Reads, processes and writes the table; returns the rows processed, or -1 to count the output. */
+  private long runOnce(Path table, Variant variant, String file, int batchSize, Path output) {
     switch (mode) {
       case "torchscore":
-        return torchscore(table, batchSize, output);
+        return torchscore(table, variant, file, batchSize, output);
       case "passthrough":
-        {
-          LongAccumulator counter = spark.sparkContext().longAccumulator("rows");
-          Dataset<Row> rows = spark.read().parquet(table.toString());
-          int features = rows.schema().fieldIndex("features");
-          rows.mapPartitions(
-                  new PassthroughFunction(features, width, batchSize, counter),
-                  Encoders.row(rows.schema().add("prediction", DataTypes.FloatType)))
-              .write()
-              .mode("overwrite")
-              .parquet(output.toString());
-          return counter.value();
-        }
+        floor(table, variant, output);
+        return -1;
       case "row_udf":
         {
           LongAccumulator counter = spark.sparkContext().longAccumulator("rows");
           boolean scalar = "mlp".equals(model);
           DataType type = scalar ? DataTypes.FloatType : DataTypes.createArrayType(DataTypes.FloatType, false);
           UserDefinedFunction udf =
-              functions.udf(new RowUdfModel(Path.of(modelPath).toAbsolutePath().toString(), width, scalar, counter), type);
+              functions.udf(new RowUdfModel(Path.of(file).toAbsolutePath().toString(), width, scalar, counter), type);
           spark
               .read()
               .parquet(table.toString())
@@ -134,16 +172,72 @@ final class SparkModeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The floor: Spark reads the table and writes the same columns torchscore writes, the
+   * prediction a constant of the model's output type (the MLP's float, ResNet-18's 1,000 floats).
+   */
+  private void floor(Path table, Variant variant, Path output) {
+    Dataset<Row> rows = spark.read().parquet(table.toString());
+    boolean scalar = "mlp".equals(model);
+    Column prediction =
+        scalar
+            ? lit(0f).cast(DataTypes.FloatType)
+            // Folded to one literal of array<float> without nulls, torchscore's logits type.
+            : functions.array_repeat(lit(0f), 1000);
+    Dataset<Row> written;
+    if ("all".equals(variant.outputColumns())) {
+      written = rows.withColumn("prediction", prediction);
+    } else {
+      Column[] kept =
+          Arrays.stream(variant.outputColumns().split(",")).map(String::trim).map(functions::col).toArray(Column[]::new);
+      written = rows.where(col("features").isNotNull()).select(kept).withColumn("prediction", prediction);
+    }
+    written.write().mode("overwrite").parquet(output.toString());
+  }
+
   /** The job itself, as jobs/score runs it: settings as Spark conf keys, read, score, write. */
-  private long torchscore(Path table, int batchSize, Path output) {
+  private long torchscore(Path table, Variant variant, String file, int batchSize, Path output) {
     Map<String, String> conf = new LinkedHashMap<>();
-    conf.put("spark.torchscore.model.path", modelPath);
+    conf.put("spark.torchscore.model.path", file);
     conf.put("spark.torchscore.features", "features");
     conf.put("spark.torchscore.batch.size", Integer.toString(batchSize));
     conf.put("spark.torchscore.input.path", table.toString());
     conf.put("spark.torchscore.output.path", output.toString());
     conf.put("spark.torchscore.output.mode", "overwrite");
+    if (List.of("fp16", "bf16").contains(variant.precision())) {
+      conf.put("spark.torchscore.precision", variant.precision());
+    }
+    conf.put("spark.torchscore.engine", variant.engine());
+    if (!"all".equals(variant.outputColumns())) {
+      conf.put("spark.torchscore.output.columns", variant.outputColumns());
+    }
     RunReport report = new ScoreJob(spark, JobSettings.fromConf(conf)).run();
     return report.rowsScored();
+  }
+
+  /** Returns the largest difference between the written predictions and PyTorch's float32 outputs. */
+  private double maxAbsDiff(Path output) throws IOException {
+    float[] expected = RawFloats.read(reference);
+    int outputs = expected.length / referenceRows;
+    Map<Long, Integer> positions = new HashMap<>();
+    for (int i = 0; i < referenceRows; i++) {
+      positions.put(referenceIds == null ? i : RawFloats.readLong(referenceIds, i), i);
+    }
+    double max = 0;
+    List<Row> rows =
+        spark.read().parquet(output.toString()).where(col("id").isin(positions.keySet().toArray()))
+            .select("id", "prediction").collectAsList();
+    if (rows.size() != referenceRows) {
+      throw new IllegalStateException("found " + rows.size() + " of the " + referenceRows + " reference rows in " + output);
+    }
+    for (Row row : rows) {
+      int id = positions.get(row.getLong(0));
+      Object prediction = row.get(1);
+      List<?> values = prediction instanceof Number ? List.of(prediction) : row.getList(1);
+      for (int j = 0; j < outputs; j++) {
+        max = Math.max(max, Math.abs(((Number) values.get(j)).doubleValue() - expected[id * outputs + j]));
+      }
+    }
+    return max;
   }
 }

@@ -60,13 +60,19 @@ final class ThroughputChart {
     ImageIO.write(image, "png", png.toFile());
   }
 
+  /** Whether a run is on the chart: fp32 on libtorch writing all columns (or none), with a rate. */
+  private static boolean charted(Map<String, Object> run) {
+    return run.get("rows_per_s") != null
+        && (ReportCommand.isVariant(run, RunRecord.Variant.DEFAULT) || ReportCommand.isVariant(run, RunRecord.Variant.NONE_WRITTEN));
+  }
+
   private static void panel(Graphics2D g, List<Map<String, Object>> runs, String model, int x0) {
     double minX = 1;
     double maxX = 1;
     double minY = Double.MAX_VALUE;
     double maxY = 0;
     for (Map<String, Object> run : runs) {
-      if (model.equals(run.get("model"))) {
+      if (model.equals(run.get("model")) && charted(run)) {
         double batch = ((Number) run.get("batch_size")).doubleValue();
         double rate = ((Number) run.get("rows_per_s")).doubleValue();
         maxX = Math.max(maxX, batch);
@@ -131,11 +137,15 @@ final class ThroughputChart {
       String mode = ReportCommand.MODES.get(m);
       List<double[]> points = new ArrayList<>();
       for (Map<String, Object> run : runs) {
-        if (model.equals(run.get("model")) && mode.equals(run.get("mode"))) {
-          points.add(new double[] {
-            Math.log10(((Number) run.get("batch_size")).doubleValue()),
-            Math.log10(((Number) run.get("rows_per_s")).doubleValue())
-          });
+        if (model.equals(run.get("model")) && mode.equals(run.get("mode")) && charted(run)) {
+          double rate = Math.log10(((Number) run.get("rows_per_s")).doubleValue());
+          if ("passthrough".equals(mode)) {
+            // The floor has no batches: one level across the sweep.
+            points.add(new double[] {lx0 + 0.15, rate});
+            points.add(new double[] {lx1 - 0.15, rate});
+          } else {
+            points.add(new double[] {Math.log10(((Number) run.get("batch_size")).doubleValue()), rate});
+          }
         }
       }
       if (points.isEmpty()) {
