@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
       SparkModeCommand.class,
       RawLoopCommand.class,
       ReportCommand.class,
-      SoakCommand.class
+      SoakCommand.class,
+      DecoderCommand.class,
+      JpegCommand.class
     })
 public final class BenchCommand {
 

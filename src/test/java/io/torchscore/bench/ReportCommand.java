@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 final class ReportCommand implements Callable<Integer> {
 
   static final List<String> MODES = List.of("passthrough", "raw", "torchscore", "row_udf", "python");
-  static final List<String> MODELS = List.of("mlp", "resnet18");
+  static final List<String> MODELS = List.of("mlp", "resnet18", "resnet18_jpeg");
 
   /** The targets: torchscore over another mode, at least {@code target}. */
   record Target(String model, String over, double target, String description) {}
@@ -34,7 +34,8 @@ final class ReportCommand implements Callable<Integer> {
           new Target("mlp", "row_udf", 20, "MLP: torchscore >= 20 x row_udf"),
           new Target("resnet18", "raw", 0.95, "ResNet-18: torchscore >= 0.95 x raw (same batch)"),
           new Target("mlp", "python", 1.0, "MLP: torchscore >= 1.0 x python"),
-          new Target("resnet18", "python", 1.0, "ResNet-18: torchscore >= 1.0 x python"));
+          new Target("resnet18", "python", 1.0, "ResNet-18: torchscore >= 1.0 x python"),
+          new Target("resnet18_jpeg", "python", 1.0, "ResNet-18 on JPEG files: torchscore >= 1.0 x DataLoader"));
 
   @Option(names = "--runs", required = true, description = "The JSON-lines runs file.")
   private Path runsFile;
