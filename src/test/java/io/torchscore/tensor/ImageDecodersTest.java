@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.torchscore.config.ImageSettings;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,6 +82,27 @@ class ImageDecodersTest {
       float[] actual = preprocessor.toChw(Files.readAllBytes(IMAGES.resolve(file)));
 
       assertThat(maxDifference(actual, EXPECTED.get(file))).as(file).isLessThanOrEqualTo(1e-6);
+    }
+  }
+
+  /** PIL's convert("RGB") copies a gray level to the three channels (no gamma conversion). */
+  @Test
+  void aGrayImageIsItsLevelOnEveryChannel() throws Exception {
+    BufferedImage gray = new BufferedImage(80, 60, BufferedImage.TYPE_BYTE_GRAY);
+    Graphics2D g = gray.createGraphics();
+    g.setColor(new Color(100, 100, 100));
+    g.fillRect(0, 0, 80, 60);
+    g.dispose();
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(gray, "png", png);
+
+    float[] actual = new ImagePreprocessor(SMALL).toChw(png.toByteArray());
+
+    for (int c = 0; c < 3; c++) {
+      float expected = (100 / 255f - SMALL.mean()[c]) / SMALL.std()[c];
+      for (int i = 0; i < 56 * 56; i++) {
+        assertThat(actual[c * 56 * 56 + i]).isEqualTo(expected);
+      }
     }
   }
 
