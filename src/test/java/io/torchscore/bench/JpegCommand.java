@@ -68,13 +68,15 @@ final class JpegCommand implements Callable<Integer> {
               + " concurrent tasks x 1 libtorch intra-op thread (decoding in the same tasks)";
       score(spark, warmupImages, out.resolve("resnet18_jpeg-torchscore-warmup"));
       long start = System.nanoTime();
-      long rows = score(spark, images, out.resolve("resnet18_jpeg-torchscore"));
+      RunReport report = score(spark, images, out.resolve("resnet18_jpeg-torchscore"));
       double seconds = (System.nanoTime() - start) / 1e9;
+      long rows = report.rowsScored();
       Map<String, Object> run = new LinkedHashMap<>();
       run.put("model", "resnet18_jpeg");
       run.put("mode", "torchscore");
       run.put("batch_size", batchSize);
       run.put("rows", rows);
+      run.put("batches", report.batches());
       run.put("seconds", Math.round(seconds * 1000) / 1000.0);
       run.put("rows_per_s", Math.round(rows / seconds * 10) / 10.0);
       run.put("threads", threads);
@@ -86,15 +88,15 @@ final class JpegCommand implements Callable<Integer> {
       Files.createDirectories(runs.toAbsolutePath().getParent());
       Files.writeString(runs, new ObjectMapper().writeValueAsString(run) + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      System.out.printf("bench: resnet18_jpeg torchscore  batch %6d: %d rows in %.2f s = %,.1f rows/s%n",
-          batchSize, rows, seconds, rows / seconds);
+      System.out.printf("bench: resnet18_jpeg torchscore  batch %6d: %d rows (%d batches) in %.2f s = %,.1f rows/s%n",
+          batchSize, rows, report.batches(), seconds, rows / seconds);
       return 0;
     } finally {
       spark.stop();
     }
   }
 
-  private long score(SparkSession spark, Path folder, Path output) {
+  private RunReport score(SparkSession spark, Path folder, Path output) {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.torchscore.model.path", modelPath);
     conf.put("spark.torchscore.input.path", folder.toString());
@@ -108,7 +110,6 @@ final class JpegCommand implements Callable<Integer> {
     conf.put("spark.torchscore.labels.path", labels);
     conf.put("spark.torchscore.output.path", output.toString());
     conf.put("spark.torchscore.output.mode", "overwrite");
-    RunReport report = new ScoreJob(spark, JobSettings.fromConf(conf)).run();
-    return report.rowsScored();
+    return new ScoreJob(spark, JobSettings.fromConf(conf)).run();
   }
 }
