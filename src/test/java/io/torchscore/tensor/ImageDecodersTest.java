@@ -55,7 +55,7 @@ class ImageDecodersTest {
 
   static Stream<Arguments> jpegDecoders() {
     Map<String, Supplier<ImageDecoder>> decoders = new LinkedHashMap<>();
-    decoders.put("ImageIO (the product's)", ImageIoDecoder::new);
+    decoders.put("ImageIO, first registered reader (the product's path)", ImageIoDecoder::new);
     decoders.put("the JDK's JPEG reader", () -> new ReaderDecoder(ReaderDecoder.JDK_JPEG));
     decoders.put("TwelveMonkeys", () -> new ReaderDecoder(ReaderDecoder.TWELVEMONKEYS_JPEG));
     decoders.put("OpenCV", () -> new OpenCvDecoder(1));
