@@ -1,7 +1,6 @@
 package io.torchscore.tensor;
 
 import io.torchscore.config.ImageSettings;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /** Reads a binary column of encoded JPEG or PNG bytes as a preprocessed image. */
@@ -11,11 +10,6 @@ final class ImageReader implements FeatureReader {
 
   // PIL's own bound (Image.MAX_IMAGE_PIXELS): beyond it a decode would allocate gigabytes.
   static final long MAX_PIXELS = 89_478_485L;
-
-  static {
-    // Decode in memory: ImageIO's default disk cache writes every stream to a temp file.
-    ImageIO.setUseCache(false);
-  }
 
   private final int index;
   private final String column;
@@ -49,9 +43,7 @@ final class ImageReader implements FeatureReader {
       return new RowError(
           ErrorReason.UNDECODABLE_IMAGE, column, "holds " + bytes.length + " bytes that are not a JPEG or PNG image");
     }
-    for (int i = 0; i < chw.length; i++) {
-      sink.putFloat(i, chw[i]);
-    }
+    sink.putFloats(0, chw);
     return null;
   }
 }

@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
       RawLoopCommand.class,
       RaggedCommand.class,
       ReportCommand.class,
-      SoakCommand.class
+      SoakCommand.class,
+      DecoderCommand.class,
+      JpegCommand.class
     })
 public final class BenchCommand {
 

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 final class ReportCommand implements Callable<Integer> {
 
   static final List<String> MODES = List.of("passthrough", "raw", "torchscore", "row_udf", "python");
-  static final List<String> MODELS = List.of("mlp", "resnet18");
+  static final List<String> MODELS = List.of("mlp", "resnet18", "resnet18_jpeg");
 
   /**
    * A target of the issues: {@code over}'s rate divided into torchscore's, at least {@code target}.
@@ -41,7 +41,8 @@ final class ReportCommand implements Callable<Integer> {
           new Target("mlp", "all", "row_udf", 20, "MLP: torchscore >= 20 x row_udf"),
           new Target("resnet18", "all", "raw", 0.9, "ResNet-18: torchscore >= 0.9 x raw (same batch)"),
           new Target("mlp", "all", "python", 1.0, "MLP: torchscore >= 1.0 x python"),
-          new Target("resnet18", "all", "python", 1.0, "ResNet-18: torchscore >= 1.0 x python"));
+          new Target("resnet18", "all", "python", 1.0, "ResNet-18: torchscore >= 1.0 x python"),
+          new Target("resnet18_jpeg", "all", "python", 1.0, "ResNet-18 on JPEG files: torchscore >= 1.0 x DataLoader"));
 
   @Option(names = "--runs", required = true, description = "The JSON-lines runs file.")
   private Path runsFile;
