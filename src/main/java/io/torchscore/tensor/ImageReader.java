@@ -2,6 +2,7 @@ package io.torchscore.tensor;
 
 import io.torchscore.config.ImageSettings;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.Platform;
 
 /** Reads a binary column of encoded JPEG or PNG bytes as a preprocessed image. */
 final class ImageReader implements FeatureReader {
@@ -43,7 +44,7 @@ final class ImageReader implements FeatureReader {
       return new RowError(
           ErrorReason.UNDECODABLE_IMAGE, column, "holds " + bytes.length + " bytes that are not a JPEG or PNG image");
     }
-    sink.putFloats(0, chw);
+    sink.putFloats(0, chw, Platform.FLOAT_ARRAY_OFFSET, chw.length);
     return null;
   }
 }
