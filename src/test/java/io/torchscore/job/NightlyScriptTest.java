@@ -1,7 +1,6 @@
 package io.torchscore.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,11 +10,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,31 +76,14 @@ class NightlyScriptTest {
     SparkSession spark =
         SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
     try {
-      List<Row> rows =
-          spark
-              .read()
-              .parquet(dir.resolve("scores").toString())
-              .selectExpr("CAST(day AS STRING) AS day", "id", "prediction", "CAST(expected AS FLOAT) AS expected")
-              .orderBy("id")
-              .collectAsList();
-      for (Row row : rows) {
-        assertThat(row.<Float>getAs("prediction"))
-            .as("row %s", row.<Long>getAs("id"))
-            .isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
-      }
-      return rows.stream()
-          .collect(
-              Collectors.groupingBy(
-                  row -> row.<String>getAs("day"),
-                  TreeMap::new,
-                  Collectors.mapping(row -> row.<Long>getAs("id"), Collectors.toList())));
+      return PartitionedOutputTest.checkedIdsByDay(spark.read().parquet(dir.resolve("scores").toString()));
     } finally {
       spark.stop();
     }
   }
 
   private static List<Long> ids(int from, int to) {
-    return Stream.iterate((long) from, id -> id + 1).limit(to - from).toList();
+    return PartitionedOutputTest.ids(from, to);
   }
 
   private String[] args(String day, Path properties) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -109,31 +110,36 @@ class PartitionedOutputTest {
   private Map<String, List<Long>> idsByDay(String format) {
     SparkSession spark = readerSession(format.equals("delta"));
     try {
-      List<Row> rows =
-          spark
-              .read()
-              .format(format)
-              .load(dir.resolve("scored").toString())
-              .selectExpr("CAST(day AS STRING) AS day", "id", "prediction", "CAST(expected AS FLOAT) AS expected")
-              .orderBy("id")
-              .collectAsList();
-      for (Row row : rows) {
-        assertThat(row.<Float>getAs("prediction"))
-            .as("row %s", row.<Long>getAs("id"))
-            .isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
-      }
-      return rows.stream()
-          .collect(
-              Collectors.groupingBy(
-                  row -> row.<String>getAs("day"),
-                  TreeMap::new,
-                  Collectors.mapping(row -> row.<Long>getAs("id"), Collectors.toList())));
+      return checkedIdsByDay(spark.read().format(format).load(dir.resolve("scored").toString()));
     } finally {
       spark.stop();
     }
   }
 
-  private static List<Long> ids(int from, int to) {
+  /**
+   * Checks every scored row's prediction against PyTorch's ({@code expected}) and returns the
+   * ids per {@code day} partition, in id order.
+   */
+  static Map<String, List<Long>> checkedIdsByDay(Dataset<Row> scored) {
+    List<Row> rows =
+        scored
+            .selectExpr("CAST(day AS STRING) AS day", "id", "prediction", "CAST(expected AS FLOAT) AS expected")
+            .orderBy("id")
+            .collectAsList();
+    for (Row row : rows) {
+      assertThat(row.<Float>getAs("prediction"))
+          .as("row %s", row.<Long>getAs("id"))
+          .isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
+    }
+    return rows.stream()
+        .collect(
+            Collectors.groupingBy(
+                row -> row.<String>getAs("day"),
+                TreeMap::new,
+                Collectors.mapping(row -> row.<Long>getAs("id"), Collectors.toList())));
+  }
+
+  static List<Long> ids(int from, int to) {
     return Stream.iterate((long) from, id -> id + 1).limit(to - from).toList();
   }
 
