@@ -167,19 +167,35 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /**
    * A Java home whose {@code bin/java} starts the real java in a new mount namespace, with a
-   * private tmpfs on {@code /tmp}: the executor's own disk, as on a host of its own.
+   * private tmpfs on {@code /tmp}: the executor's own disk, as on a host of its own. The project
+   * folder (classes, input, output) stays visible when it lies under {@code /tmp} itself, as a CI
+   * checkout may: it is bound back into the new {@code /tmp}.
    */
   private Path executorJavaHome() throws IOException {
     Path home = root.resolve("executor-java");
-    Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    String project = Paths.get("").toAbsolutePath().toString();
+    Path inNamespace = bin.resolve("in-namespace.sh");
+    Files.writeString(
+        inNamespace,
+        "#!/bin/sh\n"
+            + "# Runs in the executor's own mount namespace: an empty private /tmp, the project kept.\n"
+            + "set -e\n"
+            + "project='" + project + "'\n"
+            + "case \"$project\" in /tmp/*) mkdir -p /mnt; mount --bind /tmp /mnt ;; esac\n"
+            + "mount -t tmpfs -o mode=1777,size=2g executor-tmp /tmp\n"
+            + "case \"$project\" in /tmp/*)\n"
+            + "  mkdir -p \"$project\"\n"
+            + "  mount --bind \"/mnt${project#/tmp}\" \"$project\"\n"
+            + "  umount -l /mnt ;;\n"
+            + "esac\n"
+            + "exec \"$@\"\n");
+    Path java = bin.resolve("java");
     Files.writeString(
         java,
         "#!/bin/sh\n"
             + "# An executor on a host of its own: its own mount namespace and an empty private /tmp.\n"
-            + "exec unshare --mount --propagation private /bin/sh -c"
-            + " 'mount -t tmpfs -o mode=1777,size=2g executor-tmp /tmp && exec \"$0\" \"$@\"' "
-            + realJava()
-            + " \"$@\"\n");
+            + "exec unshare --mount --propagation private /bin/sh " + inNamespace + " " + realJava() + " \"$@\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     return home;
   }
