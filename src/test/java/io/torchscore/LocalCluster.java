@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -57,6 +61,26 @@ public final class LocalCluster {
 
   /** A Spark "distribution" for local-cluster: a RELEASE file and a jars folder; the executors
    * take their classpath from spark.executor.extraClassPath. */
+  /**
+   * Returns the ids of the executors that ran a task of this session, filled in as tasks end.
+   *
+   * @param spark the session
+   * @return a live set of executor ids
+   */
+  public static Set<String> executorsWithTasks(SparkSession spark) {
+    Set<String> executors = ConcurrentHashMap.newKeySet();
+    spark
+        .sparkContext()
+        .addSparkListener(
+            new SparkListener() {
+              @Override
+              public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+                executors.add(taskEnd.taskInfo().executorId());
+              }
+            });
+    return executors;
+  }
+
   private static void prepareSparkHome() throws IOException {
     Path home = Paths.get(System.getenv("SPARK_HOME"));
     Files.createDirectories(home.resolve("jars"));

@@ -6,9 +6,6 @@ import io.torchscore.LocalCluster;
 import io.torchscore.model.ModelCache;
 import java.nio.file.Paths;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -27,16 +24,7 @@ class ExecutorModelLoadTest {
   void loadsTheModelOncePerExecutorJvmNotPerPartition() throws Exception {
     SparkSession spark = LocalCluster.start(EXECUTORS, 1, "torchscore-executor-loads", java.util.Map.of());
     try {
-      Set<String> executorsWithTasks = ConcurrentHashMap.newKeySet();
-      spark
-          .sparkContext()
-          .addSparkListener(
-              new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-                  executorsWithTasks.add(taskEnd.taskInfo().executorId());
-                }
-              });
+      Set<String> executorsWithTasks = LocalCluster.executorsWithTasks(spark);
       Dataset<Row> input =
           spark
               .read()

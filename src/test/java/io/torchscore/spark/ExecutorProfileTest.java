@@ -11,9 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,16 +34,7 @@ class ExecutorProfileTest {
   void eachExecutorReportsItsModelLoadAndWritesItsTrace() throws Exception {
     SparkSession spark = LocalCluster.start(EXECUTORS, 1, "torchscore-executor-profile", Map.of());
     try {
-      Set<String> executorsWithTasks = ConcurrentHashMap.newKeySet();
-      spark
-          .sparkContext()
-          .addSparkListener(
-              new SparkListener() {
-                @Override
-                public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-                  executorsWithTasks.add(taskEnd.taskInfo().executorId());
-                }
-              });
+      Set<String> executorsWithTasks = LocalCluster.executorsWithTasks(spark);
       Dataset<Row> input =
           spark
               .read()
