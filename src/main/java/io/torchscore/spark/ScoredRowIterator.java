@@ -13,6 +13,7 @@ import io.torchscore.model.GpuGate;
 import io.torchscore.model.LoadedModel;
 import io.torchscore.model.TorchScriptForward;
 import io.torchscore.tensor.BatchEncoder;
+import io.torchscore.tensor.BatchPredictions;
 import io.torchscore.tensor.ErrorReason;
 import io.torchscore.tensor.OutputLayout;
 import io.torchscore.tensor.RowError;
@@ -21,10 +22,13 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.Platform;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -88,6 +92,8 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private final ScoreMetrics metrics;
   private final BatchBytes batchBytes;
   private final int predictionColumns;
+  // The columns appended to each row: the predictions, then (unless failing) the error message.
+  private final StructType appendedSchema;
   private final Batch first;
   private final Batch second;
   // The batch whose rows are being returned, and (prefetching) the one running on the device.
@@ -119,6 +125,8 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     this.metrics = metrics;
     this.batchBytes = batchBytes;
     this.predictionColumns = outputs.columnCount();
+    StructType appended = new StructType(outputs.fields().toArray(new StructField[0]));
+    this.appendedSchema = onError == OnError.FAIL ? appended : appended.add("error", DataTypes.StringType, true);
     this.first = new Batch(encoders.get(), batchSize);
     this.second = runner.prefetch() ? new Batch(encoders.get(), batchSize) : null;
   }
@@ -219,7 +227,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
           if (failure == null) {
             batch.output.attach(batch.manager);
             metrics.nanOutputs(nanValues(batch.output));
-            batch.store(0, outputs.decode(batch.output, good));
+            batch.store(0, batch.output, good);
           }
         } catch (RuntimeException e) {
           failure = e; // a device error can surface only when the outputs are read
@@ -258,7 +266,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       if (output != null) {
         output.attach(batch.manager);
         metrics.nanOutputs(nanValues(output));
-        batch.store(from, outputs.decode(output, to - from));
+        batch.store(from, output, to - from);
       }
     } finally {
       runner.gate().exit();
@@ -350,11 +358,10 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     private final InternalRow[] rows;
     private final RowError[] rowErrors;
     private final int[] slots;
-    private final Object[][] predictions;
+    private final BatchPredictions predictions;
     private final RowError[] slotErrors;
     private final UnsafeRow[] keptRows;
-    private final Object[] appended = new Object[predictionColumns + (onError == OnError.FAIL ? 0 : 1)];
-    private final GenericInternalRow predicted = new GenericInternalRow(appended);
+    private final SpecificInternalRow appended = new SpecificInternalRow(appendedSchema);
     private final JoinedRow emitted = new JoinedRow();
     private byte[] arena = new byte[0];
     private int arenaUsed;
@@ -374,7 +381,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       this.rows = new InternalRow[batchSize];
       this.rowErrors = new RowError[batchSize];
       this.slots = new int[batchSize];
-      this.predictions = new Object[batchSize][];
+      this.predictions = outputs.predictions(batchSize);
       this.slotErrors = new RowError[batchSize];
       this.keptRows = new UnsafeRow[batchSize];
     }
@@ -444,11 +451,12 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       return kept;
     }
 
-    void store(int from, Object[][] values) {
-      System.arraycopy(values, 0, predictions, from, values.length);
-      metrics.scored(values.length);
-      if (splitOnOutOfMemory && values.length < smallestFitted) {
-        smallestFitted = values.length;
+    /** Decodes the predictions of slots {@code [from, from + rows)} from a forward's outputs. */
+    void store(int from, NDList output, int rows) {
+      outputs.decode(output, rows, predictions, from);
+      metrics.scored(rows);
+      if (splitOnOutOfMemory && rows < smallestFitted) {
+        smallestFitted = rows;
         metrics.fittedAfterOutOfMemory(smallestFitted);
       }
     }
@@ -457,18 +465,20 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       InternalRow row = rows[next];
       RowError error = rowErrors[next] != null ? rowErrors[next] : slotErrors[slots[next]];
       if (error == null) {
-        System.arraycopy(predictions[slots[next]], 0, appended, 0, predictionColumns);
-        if (appended.length > predictionColumns) {
-          appended[predictionColumns] = null;
+        predictions.write(slots[next], appended);
+        if (appended.numFields() > predictionColumns) {
+          appended.setNullAt(predictionColumns);
         }
       } else {
-        Arrays.fill(appended, null);
-        appended[appended.length - 1] = UTF8String.fromString(error.message());
+        for (int i = 0; i < appended.numFields(); i++) {
+          appended.setNullAt(i);
+        }
+        appended.update(appended.numFields() - 1, UTF8String.fromString(error.message()));
       }
       rows[next] = null;
       next++;
       // Like a scan's rows, the row returned is valid until the next one is asked for.
-      return emitted.apply(row, predicted);
+      return emitted.apply(row, appended);
     }
 
     void exitGate() {

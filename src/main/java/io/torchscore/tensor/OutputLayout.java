@@ -10,15 +10,10 @@ import io.torchscore.config.ScoreSettings;
 import io.torchscore.config.ScoreSettings.Postprocess;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The prediction columns, learned on the driver from the model's output for a sample batch, and
@@ -210,132 +205,51 @@ public final class OutputLayout implements Serializable {
   }
 
   /**
-   * Decodes a batch's outputs into each row's prediction values, in Spark's internal format.
+   * Returns the buffers for the predictions of up to {@code rows} rows, reused from batch to batch.
+   *
+   * @param rows the most rows a batch holds
+   * @return empty predictions
+   */
+  public BatchPredictions predictions(int rows) {
+    return new BatchPredictions(outputs, postprocess, topK, labels, struct, rows);
+  }
+
+  /**
+   * Decodes a forward's outputs, for rows {@code [from, from + rows)} of a batch, into the batch's
+   * predictions.
    *
    * @param outputs the model's outputs for {@code rows} rows
-   * @param rows the batch's rows
-   * @return for each row, the values of the prediction columns (as {@link #fields()} types them)
+   * @param rows the forward's rows
+   * @param into the batch's predictions, from {@link #predictions(int)}
+   * @param from the forward's first row in the batch
    * @throws TorchScoreException when the outputs differ from the sample batch's
    */
-  public Object[][] decode(NDList outputs, int rows) {
+  public void decode(NDList outputs, int rows, BatchPredictions into, int from) {
     TorchScoreException.check(
         outputs.size() == this.outputs.size(),
         "Cannot score: the model returned %s outputs; the sample batch had %s",
         outputs.size(),
         this.outputs.size());
-    Object[][] perOutput = new Object[this.outputs.size()][];
     for (int i = 0; i < this.outputs.size(); i++) {
       OutputSpec spec = this.outputs.get(i);
       NDArray array = spec.modelName() != null ? outputs.get(spec.modelName()) : outputs.get(i);
       TorchScoreException.check(
           array != null, "Cannot score: the model returned no output '%s' this time", spec.modelName());
-      perOutput[i] = decodeOutput(spec, array, rows);
-    }
-    Object[][] rowsValues = new Object[rows][];
-    for (int row = 0; row < rows; row++) {
-      rowsValues[row] = rowValues(perOutput, row);
-    }
-    return rowsValues;
-  }
-
-  private Object[] rowValues(Object[][] perOutput, int row) {
-    switch (postprocess) {
-      case SOFTMAX:
-        return new Object[] {UnsafeArrayData.fromPrimitiveArray(softmax((float[]) perOutput[0][row]))};
-      case ARGMAX:
-        int best = argmax((float[]) perOutput[0][row]);
-        return labels == null
-            ? new Object[] {best}
-            : new Object[] {best, UTF8String.fromString(labels.get(best))};
-      case TOPK:
-        return new Object[] {topK((float[]) perOutput[0][row])};
-      default:
-        Object[] values = new Object[perOutput.length];
-        for (int i = 0; i < perOutput.length; i++) {
-          values[i] = internal(perOutput[i][row]);
-        }
-        return struct ? new Object[] {new GenericInternalRow(values)} : values;
-    }
-  }
-
-  private static Object internal(Object value) {
-    if (value instanceof float[] floats) {
-      return UnsafeArrayData.fromPrimitiveArray(floats);
-    }
-    if (value instanceof long[] longs) {
-      return UnsafeArrayData.fromPrimitiveArray(longs);
-    }
-    return value;
-  }
-
-  private static Object[] decodeOutput(OutputSpec spec, NDArray array, int rows) {
-    TorchScoreException.check(
-        array.getShape().dimension() >= 1
-            && array.getShape().get(0) == rows
-            && array.getShape().size() == (long) rows * spec.width(),
-        "Cannot score: model output '%s' has shape %s for a batch of %s rows; the sample batch"
-            + " gave %s values per row",
-        spec.column(),
-        array.getShape(),
-        rows,
-        spec.width());
-    Object[] values = new Object[rows];
-    int width = spec.width();
-    if (spec.int64()) {
-      long[] flat = (array.getDataType() == DataType.INT64 ? array : array.toType(DataType.INT64, false)).toLongArray();
-      for (int row = 0; row < rows; row++) {
-        values[row] = spec.scalar() ? (Object) flat[row] : Arrays.copyOfRange(flat, row * width, (row + 1) * width);
-      }
-    } else {
-      float[] flat = (array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false)).toFloatArray();
-      for (int row = 0; row < rows; row++) {
-        values[row] = spec.scalar() ? (Object) flat[row] : Arrays.copyOfRange(flat, row * width, (row + 1) * width);
+      TorchScoreException.check(
+          array.getShape().dimension() >= 1
+              && array.getShape().get(0) == rows
+              && array.getShape().size() == (long) rows * spec.width(),
+          "Cannot score: model output '%s' has shape %s for a batch of %s rows; the sample batch"
+              + " gave %s values per row",
+          spec.column(),
+          array.getShape(),
+          rows,
+          spec.width());
+      if (spec.int64()) {
+        into.store(i, from, (array.getDataType() == DataType.INT64 ? array : array.toType(DataType.INT64, false)).toLongArray());
+      } else {
+        into.store(i, from, (array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false)).toFloatArray());
       }
     }
-    return values;
-  }
-
-  private static float[] softmax(float[] scores) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (float score : scores) {
-      max = Math.max(max, score);
-    }
-    double sum = 0;
-    double[] exp = new double[scores.length];
-    for (int i = 0; i < scores.length; i++) {
-      exp[i] = Math.exp(scores[i] - max);
-      sum += exp[i];
-    }
-    float[] probabilities = new float[scores.length];
-    for (int i = 0; i < scores.length; i++) {
-      probabilities[i] = (float) (exp[i] / sum);
-    }
-    return probabilities;
-  }
-
-  private static int argmax(float[] scores) {
-    int best = 0;
-    for (int i = 1; i < scores.length; i++) {
-      if (scores[i] > scores[best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  private GenericArrayData topK(float[] scores) {
-    Integer[] order = new Integer[scores.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    // Highest score first; ties keep the lower index first, as torch.topk does on CPU.
-    Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a]) : Integer.compare(a, b));
-    Object[] top = new Object[Math.min(topK, scores.length)];
-    for (int i = 0; i < top.length; i++) {
-      int index = order[i];
-      UTF8String label = labels == null ? null : UTF8String.fromString(labels.get(index));
-      top[i] = new GenericInternalRow(new Object[] {index, label, scores[index]});
-    }
-    return new GenericArrayData(top);
   }
 }

@@ -1,0 +1,165 @@
+package io.torchscore.tensor;
+
+import io.torchscore.config.ScoreSettings.Postprocess;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * One batch's predictions: each model output's values for the batch's rows, kept in primitive
+ * arrays reused from batch to batch, and written row by row into the prediction columns of the
+ * row emitted ({@link OutputLayout#fields()} types them). A scalar float or long goes into the row
+ * as a primitive: nothing is boxed or allocated per row for it.
+ */
+public final class BatchPredictions {
+
+  private final List<OutputSpec> outputs;
+  private final Postprocess postprocess;
+  private final int topK;
+  private final UTF8String[] labels;
+  private final boolean struct;
+  private final float[][] floats;
+  private final long[][] longs;
+
+  BatchPredictions(
+      List<OutputSpec> outputs, Postprocess postprocess, int topK, List<String> labels, boolean struct, int rows) {
+    this.outputs = outputs;
+    this.postprocess = postprocess;
+    this.topK = topK;
+    this.labels = labels == null ? null : labels.stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
+    this.struct = struct;
+    this.floats = new float[outputs.size()][];
+    this.longs = new long[outputs.size()][];
+    for (int i = 0; i < outputs.size(); i++) {
+      OutputSpec spec = outputs.get(i);
+      if (spec.int64()) {
+        longs[i] = new long[Math.multiplyExact(rows, spec.width())];
+      } else {
+        floats[i] = new float[Math.multiplyExact(rows, spec.width())];
+      }
+    }
+  }
+
+  /** Stores output {@code i}'s values for rows {@code [from, from + rows)}, row-major. */
+  void store(int i, int from, float[] values) {
+    System.arraycopy(values, 0, floats[i], from * outputs.get(i).width(), values.length);
+  }
+
+  /** Stores output {@code i}'s values for rows {@code [from, from + rows)}, row-major. */
+  void store(int i, int from, long[] values) {
+    System.arraycopy(values, 0, longs[i], from * outputs.get(i).width(), values.length);
+  }
+
+  /**
+   * Writes a row's predictions into the first prediction columns of {@code target}.
+   *
+   * @param row the row's place in the batch (as stored)
+   * @param target the row whose columns {@code 0 .. columnCount-1} are the prediction columns
+   */
+  public void write(int row, InternalRow target) {
+    switch (postprocess) {
+      case SOFTMAX:
+        target.update(0, UnsafeArrayData.fromPrimitiveArray(softmax(floats[0], row, outputs.get(0).width())));
+        return;
+      case ARGMAX:
+        int best = argmax(floats[0], row, outputs.get(0).width());
+        target.setInt(0, best);
+        if (labels != null) {
+          target.update(1, labels[best]);
+        }
+        return;
+      case TOPK:
+        target.update(0, topK(floats[0], row, outputs.get(0).width()));
+        return;
+      default:
+        if (struct) {
+          Object[] values = new Object[outputs.size()];
+          for (int i = 0; i < values.length; i++) {
+            values[i] = value(i, row);
+          }
+          target.update(0, new GenericInternalRow(values));
+          return;
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+          OutputSpec spec = outputs.get(i);
+          if (!spec.scalar()) {
+            target.update(i, value(i, row));
+          } else if (spec.int64()) {
+            target.setLong(i, longs[i][row]);
+          } else {
+            target.setFloat(i, floats[i][row]);
+          }
+        }
+    }
+  }
+
+  /** Output {@code i}'s value for a row, in Spark's internal format. */
+  private Object value(int i, int row) {
+    OutputSpec spec = outputs.get(i);
+    int width = spec.width();
+    if (spec.int64()) {
+      return spec.scalar()
+          ? (Object) longs[i][row]
+          : UnsafeArrayData.fromPrimitiveArray(longs[i], Platform.LONG_ARRAY_OFFSET + row * width * 8, width, 8);
+    }
+    return spec.scalar()
+        ? (Object) floats[i][row]
+        : UnsafeArrayData.fromPrimitiveArray(floats[i], Platform.FLOAT_ARRAY_OFFSET + row * width * 4, width, 4);
+  }
+
+  private static float[] softmax(float[] flat, int row, int width) {
+    int from = row * width;
+    float max = Float.NEGATIVE_INFINITY;
+    for (int i = from; i < from + width; i++) {
+      max = Math.max(max, flat[i]);
+    }
+    double sum = 0;
+    double[] exp = new double[width];
+    for (int i = 0; i < width; i++) {
+      exp[i] = Math.exp(flat[from + i] - max);
+      sum += exp[i];
+    }
+    float[] probabilities = new float[width];
+    for (int i = 0; i < width; i++) {
+      probabilities[i] = (float) (exp[i] / sum);
+    }
+    return probabilities;
+  }
+
+  private static int argmax(float[] flat, int row, int width) {
+    int from = row * width;
+    int best = 0;
+    for (int i = 1; i < width; i++) {
+      if (flat[from + i] > flat[from + best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private GenericArrayData topK(float[] flat, int row, int width) {
+    int from = row * width;
+    Integer[] order = new Integer[width];
+    for (int i = 0; i < width; i++) {
+      order[i] = i;
+    }
+    // Highest score first; ties keep the lower index first, as torch.topk does on CPU.
+    Arrays.sort(
+        order,
+        (a, b) ->
+            flat[from + a] != flat[from + b]
+                ? Float.compare(flat[from + b], flat[from + a])
+                : Integer.compare(a, b));
+    Object[] top = new Object[Math.min(topK, width)];
+    for (int i = 0; i < top.length; i++) {
+      int index = order[i];
+      top[i] = new GenericInternalRow(new Object[] {index, labels == null ? null : labels[index], flat[from + index]});
+    }
+    return new GenericArrayData(top);
+  }
+}

@@ -1,0 +1,121 @@
+package io.torchscore.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.torchscore.config.ScoreSettings.Postprocess;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch's predictions, stored in pieces (a split batch's halves) and written row by row into a
+ * reused row, against values computed by hand.
+ */
+class BatchPredictionsTest {
+
+  private static final OutputSpec SCORES = new OutputSpec("scores", null, 3, false, false);
+
+  @Test
+  void scalarsAndArraysOfEachRowLandInItsColumnsWhateverPieceStoredThem() {
+    List<OutputSpec> outputs =
+        List.of(
+            new OutputSpec("p", null, 1, true, false),
+            new OutputSpec("ids", null, 2, false, true),
+            new OutputSpec("n", null, 1, true, true));
+    BatchPredictions predictions = new BatchPredictions(outputs, Postprocess.NONE, 0, null, false, 4);
+    // Rows 0-1 from one forward, rows 2-3 from another (a batch split after a failure).
+    predictions.store(0, 0, new float[] {0.5f, -1.25f});
+    predictions.store(1, 0, new long[] {1, 2, 3, 4});
+    predictions.store(2, 0, new long[] {10, 20});
+    predictions.store(0, 2, new float[] {7f, 8f});
+    predictions.store(1, 2, new long[] {5, 6, 7, 8});
+    predictions.store(2, 2, new long[] {30, 40});
+    SpecificInternalRow row =
+        new SpecificInternalRow(
+            new StructType()
+                .add("p", DataTypes.FloatType)
+                .add("ids", DataTypes.createArrayType(DataTypes.LongType, false))
+                .add("n", DataTypes.LongType));
+    row.setNullAt(0); // a bad row emitted before: the next row's values clear its nulls
+
+    predictions.write(1, row);
+    assertThat(row.isNullAt(0)).isFalse();
+    assertThat(row.getFloat(0)).isEqualTo(-1.25f);
+    assertThat(row.getArray(1).toLongArray()).containsExactly(3, 4);
+    assertThat(row.getLong(2)).isEqualTo(20);
+
+    predictions.write(2, row);
+    assertThat(row.getFloat(0)).isEqualTo(7f);
+    assertThat(row.getArray(1).toLongArray()).containsExactly(5, 6);
+    assertThat(row.getLong(2)).isEqualTo(30);
+  }
+
+  @Test
+  void softmaxOfARowIsItsExponentialsOverTheirSum() {
+    BatchPredictions predictions = new BatchPredictions(List.of(SCORES), Postprocess.SOFTMAX, 0, null, false, 2);
+    // Row 1: exp(0), exp(ln 2), exp(ln 5) = 1, 2, 5, summing to 8.
+    predictions.store(0, 0, new float[] {9f, 9f, 9f, 0f, (float) Math.log(2), (float) Math.log(5)});
+    SpecificInternalRow row =
+        new SpecificInternalRow(new StructType().add("s", DataTypes.createArrayType(DataTypes.FloatType, false)));
+
+    predictions.write(1, row);
+
+    assertThat(row.getArray(0).toFloatArray()).containsExactly(new float[] {0.125f, 0.25f, 0.625f}, within(1e-6f));
+  }
+
+  @Test
+  void argmaxTakesTheFirstHighestScoreAndItsLabel() {
+    BatchPredictions predictions =
+        new BatchPredictions(List.of(SCORES), Postprocess.ARGMAX, 0, List.of("cat", "dog", "owl"), false, 2);
+    predictions.store(0, 0, new float[] {3f, 1f, 2f, 0f, 4f, 4f});
+    SpecificInternalRow row =
+        new SpecificInternalRow(new StructType().add("c", DataTypes.IntegerType).add("l", DataTypes.StringType));
+
+    predictions.write(0, row);
+    assertThat(row.getInt(0)).isZero();
+    assertThat(row.getUTF8String(1).toString()).isEqualTo("cat");
+
+    predictions.write(1, row);
+    assertThat(row.getInt(0)).isEqualTo(1);
+    assertThat(row.getUTF8String(1).toString()).isEqualTo("dog");
+  }
+
+  @Test
+  void topKListsTheHighestScoresFirstAndTiesByLowerIndex() {
+    BatchPredictions predictions =
+        new BatchPredictions(List.of(SCORES), Postprocess.TOPK, 2, List.of("cat", "dog", "owl"), false, 2);
+    predictions.store(0, 0, new float[] {0f, 0f, 0f, 0.5f, 2f, 2f});
+    SpecificInternalRow row = new SpecificInternalRow(new StructType().add("t", DataTypes.StringType));
+
+    predictions.write(1, row);
+
+    InternalRow first = row.getArray(0).getStruct(0, 3);
+    InternalRow second = row.getArray(0).getStruct(1, 3);
+    assertThat(row.getArray(0).numElements()).isEqualTo(2);
+    assertThat(first.getInt(0)).isEqualTo(1);
+    assertThat(first.getUTF8String(1).toString()).isEqualTo("dog");
+    assertThat(first.getFloat(2)).isEqualTo(2f);
+    assertThat(second.getInt(0)).isEqualTo(2);
+    assertThat(second.getUTF8String(1).toString()).isEqualTo("owl");
+  }
+
+  @Test
+  void severalOutputsAsOneStructHoldEachOutputsValue() {
+    List<OutputSpec> outputs =
+        List.of(new OutputSpec("a", null, 1, true, false), new OutputSpec("b", null, 2, false, false));
+    BatchPredictions predictions = new BatchPredictions(outputs, Postprocess.NONE, 0, null, true, 2);
+    predictions.store(0, 0, new float[] {1f, 2f});
+    predictions.store(1, 0, new float[] {3f, 4f, 5f, 6f});
+    SpecificInternalRow row = new SpecificInternalRow(new StructType().add("s", DataTypes.StringType));
+
+    predictions.write(1, row);
+
+    InternalRow struct = row.getStruct(0, 2);
+    assertThat(struct.getFloat(0)).isEqualTo(2f);
+    assertThat(struct.getArray(1).toFloatArray()).containsExactly(5f, 6f);
+  }
+}
