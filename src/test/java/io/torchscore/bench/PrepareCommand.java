@@ -34,9 +34,11 @@ import picocli.CommandLine.Option;
  * Writes a model's benchmark data under {@code --dir}: the Parquet table every Spark mode reads
  * ({@code <model>/}, {@code --files} equal files of {@code id, features}), the same rows as raw
  * little-endian float32 for the raw DJL loop and Python ({@code <model>.f32}; for the MLP, whose
- * rows it writes in Spark's read order, their ids in {@code <model>.ids}), and two subsets of
- * those rows: every {@code --subset-every}th row for row_udf ({@code <model>-subset/}) and every
- * {@code --warmup-every}th row for the warm-up runs ({@code <model>-warmup/}).
+ * rows it writes in Spark's read order, their ids in {@code <model>.ids}), and subsets of those
+ * rows: every {@code --subset-every}th row for row_udf ({@code <model>-subset/}), every
+ * {@code --warmup-every}th row for the warm-up runs ({@code <model>-warmup/}) and, with
+ * {@code --head-rows}, the rows of the first ids in two files, for runs too slow for the whole
+ * table ({@code <model>-head/}).
  *
  * <p>MLP rows come from the demo's own generator ({@link DemoTableCommand}); ResNet-18 rows are
  * 150,528 uniform floats in [-1, 1) per image, a fixed function of the image's id. Data already
@@ -63,6 +65,9 @@ final class PrepareCommand implements Callable<Integer> {
   @Option(names = "--warmup-every", required = true, description = "Every k-th row goes to the warm-up table.")
   private int warmupEvery;
 
+  @Option(names = "--head-rows", defaultValue = "0", description = "Rows of the head table (ids below it); 0: none.")
+  private int headRows;
+
   @Option(names = "--dir", defaultValue = "target/bench/data", description = "Where to write.")
   private Path dir;
 
@@ -77,6 +82,7 @@ final class PrepareCommand implements Callable<Integer> {
     wanted.put("files", files);
     wanted.put("subset_every", subsetEvery);
     wanted.put("warmup_every", warmupEvery);
+    wanted.put("head_rows", headRows);
     if ("mlp".equals(model)) {
       wanted.put("ids", model + ".ids");
     }
@@ -138,6 +144,17 @@ final class PrepareCommand implements Callable<Integer> {
             .option("compression", images ? "none" : "snappy")
             .option("parquet.enable.dictionary", Boolean.toString(!images))
             .parquet(table + suffix);
+      }
+      if (headRows > 0) {
+        // Two files: both tasks of local[2] score, as on the whole table.
+        written
+            .where(col("id").lt(headRows))
+            .repartition(2)
+            .write()
+            .mode("overwrite")
+            .option("compression", images ? "none" : "snappy")
+            .option("parquet.enable.dictionary", Boolean.toString(!images))
+            .parquet(table + "-head");
       }
     } finally {
       spark.stop();
