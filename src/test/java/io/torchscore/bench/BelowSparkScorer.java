@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * torchscore's scoring path for one model on one device, without Spark's scheduler
@@ -22,10 +22,6 @@ import org.apache.spark.sql.types.StructType;
  * ({@code id BIGINT, features ARRAY<FLOAT>}).
  */
 final class BelowSparkScorer implements AutoCloseable {
-
-  private static final UnsafeProjection UNSAFE =
-      UnsafeProjection.create(
-          new org.apache.spark.sql.types.DataType[] {DataTypes.LongType, DataTypes.createArrayType(DataTypes.FloatType, false)});
 
   private final BelowSpark scorer;
 
@@ -54,7 +50,16 @@ final class BelowSparkScorer implements AutoCloseable {
    * and the {@code features} array.
    */
   static InternalRow row(long id, float[] features) {
-    return UNSAFE.apply(new GenericInternalRow(new Object[] {id, UnsafeArrayData.fromPrimitiveArray(features)})).copy();
+    // Written field by field rather than by an UnsafeProjection: a projection is generated code,
+    // which needs Spark's compiler and logging, and the GPU kit carries neither.
+    UnsafeRowWriter writer = new UnsafeRowWriter(2);
+    writer.resetRowWriter();
+    writer.write(0, id);
+    UnsafeArrayData array = UnsafeArrayData.fromPrimitiveArray(features);
+    byte[] bytes = new byte[array.getSizeInBytes()];
+    array.writeToMemory(bytes, Platform.BYTE_ARRAY_OFFSET);
+    writer.write(1, bytes);
+    return writer.getRow().copy();
   }
 
   /** Returns the rows per batch. */
