@@ -84,6 +84,17 @@ final class ThroughputChart {
         && (ReportCommand.isVariant(run, RunRecord.Variant.DEFAULT) || ReportCommand.isVariant(run, RunRecord.Variant.NONE_WRITTEN));
   }
 
+  private static String title(String model) {
+    switch (model) {
+      case "mlp":
+        return "Tutorial MLP (10-5-1)";
+      case "resnet18_jpeg":
+        return "ResNet-18 on JPEG files (300-640 px)";
+      default:
+        return "ResNet-18 (224x224 float arrays)";
+    }
+  }
+
   private static void panel(Graphics2D g, List<Map<String, Object>> runs, String model, int x0) {
     double minX = 1;
     double maxX = 1;
@@ -109,7 +120,7 @@ final class ThroughputChart {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
     g.setColor(Color.BLACK);
     g.drawString(
-        ("mlp".equals(model) ? "Tutorial MLP (10-5-1)" : "ResNet-18 (224x224)") + ": throughput vs batch size",
+        title(model) + ": throughput vs batch size",
         x0 + LEFT, 30);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     // Grid: decades and 2x, 5x on y; powers of two on x.
