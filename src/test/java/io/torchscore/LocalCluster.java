@@ -59,8 +59,6 @@ public final class LocalCluster {
     return spark;
   }
 
-  /** A Spark "distribution" for local-cluster: a RELEASE file and a jars folder; the executors
-   * take their classpath from spark.executor.extraClassPath. */
   /**
    * Returns the ids of the executors that ran a task of this session, filled in as tasks end.
    *
@@ -81,6 +79,8 @@ public final class LocalCluster {
     return executors;
   }
 
+  /** A Spark "distribution" for local-cluster: a RELEASE file and a jars folder; the executors
+   * take their classpath from spark.executor.extraClassPath. */
   private static void prepareSparkHome() throws IOException {
     Path home = Paths.get(System.getenv("SPARK_HOME"));
     Files.createDirectories(home.resolve("jars"));

@@ -58,6 +58,10 @@ class GpuSchedulingTest {
                 "spark.task.resource.gpu.amount", "0.5",
                 "spark.executorEnv.CUDA_VISIBLE_DEVICES", "1,0",
                 "spark.task.maxFailures", "1",
+                // No waiting for the executor that holds the shuffle's map output: every task
+                // slot of both executors is filled (with the default 3 s wait, short tasks could
+                // all run on one executor, and the test saw one).
+                "spark.locality.wait", "0",
                 "spark.executor.extraJavaOptions", "-D" + DeviceProbe.PROPERTY + "=" + NoCudaProbe.class.getName()));
   }
 
