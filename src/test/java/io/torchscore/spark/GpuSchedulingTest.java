@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,11 +60,24 @@ class GpuSchedulingTest {
                 "spark.task.resource.gpu.amount", "0.5",
                 "spark.executorEnv.CUDA_VISIBLE_DEVICES", "1,0",
                 "spark.task.maxFailures", "1",
-                // No waiting for the executor that holds the shuffle's map output: every task
-                // slot of both executors is filled (with the default 3 s wait, short tasks could
-                // all run on one executor, and the test saw one).
+                // No waiting for the executor that holds the shuffle's map output: the tasks
+                // go to the free slots of both executors.
                 "spark.locality.wait", "0",
                 "spark.executor.extraJavaOptions", "-D" + DeviceProbe.PROPERTY + "=" + NoCudaProbe.class.getName()));
+  }
+
+  /**
+   * Waits until no task runs. A task killed when a test's job fails holds its slot until it
+   * returns (here, while its executor's libtorch is still starting), and the next test's tasks
+   * would then all run on the other executor.
+   */
+  @AfterEach
+  void waitForIdleExecutors() throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (Arrays.stream(spark.sparkContext().statusTracker().getExecutorInfos()).anyMatch(e -> e.numRunningTasks() > 0)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
   }
 
   @AfterAll
