@@ -229,14 +229,8 @@ final class ReportCommand implements Callable<Integer> {
       String model = (String) run.get("model");
       String columns = (String) run.get("output_columns");
       int batch = ((Number) run.get("batch_size")).intValue();
-      Map<String, Object> fp32 = null;
-      for (Map<String, Object> candidate : runs) {
-        if (fp32 == null && ((Number) candidate.get("rows")).longValue() == ((Number) run.get("rows")).longValue() && model.equals(candidate.get("model"))
-            && "torchscore".equals(candidate.get("mode")) && isVariant(candidate, new Variant("fp32", "pytorch", columns))
-            && ((Number) candidate.get("batch_size")).intValue() == batch) {
-          fp32 = candidate;
-        }
-      }
+      Map<String, Object> fp32 =
+          find(runs, model, "torchscore", new Variant("fp32", "pytorch", columns), batch, ((Number) run.get("rows")).longValue());
       Double rate = run.get("rows_per_s") == null ? null : ((Number) run.get("rows_per_s")).doubleValue();
       Double base = fp32 == null || fp32.get("rows_per_s") == null ? null : ((Number) fp32.get("rows_per_s")).doubleValue();
       if (rate != null && base != null) {
@@ -329,12 +323,19 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> find(List<Map<String, Object>> runs, String model, String mode, Variant variant, int batch) {
+    return find(runs, model, mode, variant, batch, -1);
+  }
+
+  /** The first run of a mode, variant and batch size (and, unless {@code rows} is negative, of that many rows). */
+  private static Map<String, Object> find(
+      List<Map<String, Object>> runs, String model, String mode, Variant variant, int batch, long rows) {
     // raw and python write no input column: their rows are compared with any written columns.
     Variant wanted =
         List.of("raw", "python").contains(mode) ? new Variant(variant.precision(), variant.engine(), "none") : variant;
     for (Map<String, Object> run : runs) {
       if (model.equals(run.get("model")) && mode.equals(run.get("mode")) && isVariant(run, wanted)
-          && ("passthrough".equals(mode) || batch < 0 || ((Number) run.get("batch_size")).intValue() == batch)) {
+          && ("passthrough".equals(mode) || batch < 0 || ((Number) run.get("batch_size")).intValue() == batch)
+          && (rows < 0 || ((Number) run.get("rows")).longValue() == rows)) {
         return run;
       }
     }
