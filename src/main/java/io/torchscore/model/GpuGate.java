@@ -48,6 +48,16 @@ public final class GpuGate {
     return System.nanoTime() - start;
   }
 
+  /**
+   * Returns whether another task waits for a slot of this GPU: a task that holds one then gives it
+   * back before its host work rather than after.
+   *
+   * @return true when a task is waiting; never on the CPU
+   */
+  public boolean contended() {
+    return slots != null && slots.hasQueuedThreads();
+  }
+
   /** Gives the slot back; call once per {@link #enter()}, in a finally block. */
   public void exit() {
     if (slots != null) {

@@ -42,8 +42,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * predictor is closed when the partition ends or on {@link #close()}.
  *
  * <p>With prefetch (on a GPU), two batches alternate: while the device runs batch n, the task
- * reads and encodes batch n+1 (the DataLoader-workers idea, within one task). On a CPU the
- * forward itself holds the thread, so there is nothing to overlap.
+ * reads and encodes batch n+1 (the DataLoader-workers idea, within one task). Tasks sharing a GPU
+ * overlap each other instead: a task whose slot another task waits for skips the prefetch. On a
+ * CPU the forward itself holds the thread, so there is nothing to overlap.
  */
 final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
@@ -154,18 +155,14 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     return current.emit();
   }
 
-  /** Makes the next batch's predictions ready to return, or sets no current batch at the end. */
+  /**
+   * Makes the next batch's predictions ready to return, or sets no current batch at the end.
+   * Prefetching, the next batch is read and launched while the device runs this one, unless
+   * another task waits for this GPU's slot: then the slot is given back first, so that the card
+   * runs the other task's batch while this one reads (the slot covers device work only).
+   */
   private void advance() {
     current = null;
-    if (second == null) {
-      if (hasInput()) {
-        first.read();
-        launch(first);
-        finish(first);
-        current = first;
-      }
-      return;
-    }
     if (pending == null) {
       if (!hasInput()) {
         return;
@@ -175,14 +172,14 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       pending = first;
     }
     Batch done = pending;
+    pending = null;
+    boolean prefetch = second != null && !runner.gate().contended() && hasInput();
     Batch following = done == first ? second : first;
-    boolean more = hasInput();
-    if (more) {
+    if (prefetch) {
       following.read(); // while the device runs `done`
     }
-    pending = null;
     finish(done);
-    if (more) {
+    if (prefetch) {
       launch(following);
       pending = following;
     }

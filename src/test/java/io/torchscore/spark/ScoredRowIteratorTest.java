@@ -23,7 +23,11 @@ import io.torchscore.tensor.InputLayout;
 import io.torchscore.tensor.OutputLayout;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
@@ -36,7 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A partition's rows through the model below Spark's scheduling, with and without prefetch (two
  * batches alternating, as on a GPU): a batch the device has no memory for is split until it
  * fits, whatever the error policy; bad rows and rows the model fails on are isolated; every other
- * row gets PyTorch's prediction, in input order; and no tensor outlives its batch.
+ * row gets PyTorch's prediction, in input order; no tensor outlives its batch; and a task whose
+ * GPU slot another task waits for gives it back before reading on.
  */
 class ScoredRowIteratorTest extends SparkTestBase {
 
@@ -147,6 +152,76 @@ class ScoredRowIteratorTest extends SparkTestBase {
     assertThat(metrics.batches()).isEqualTo(1000);
   }
 
+  @ParameterizedTest(name = "another task waiting={0}")
+  @ValueSource(booleans = {false, true})
+  void aTaskGivesItsGpuSlotBackBeforeReadingOnWhenAnotherTaskWaitsForIt(boolean waiting) throws Exception {
+    ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
+    // A GPU of its own (the gate is per device id), one forward in flight.
+    GpuGate gate = GpuGate.of(Device.gpu(waiting ? 41 : 42), 1);
+    CountDownLatch otherRan = new CountDownLatch(1);
+    Thread other =
+        new Thread(
+            () -> {
+              gate.enter();
+              otherRan.countDown();
+              gate.exit();
+            });
+    AtomicBoolean otherRanBeforeBatchTwo = new AtomicBoolean();
+    List<InternalRow> rows = rows(-1);
+    Iterator<InternalRow> watched =
+        new Iterator<>() {
+          private int next;
+
+          @Override
+          public boolean hasNext() {
+            return next < rows.size();
+          }
+
+          @Override
+          public InternalRow next() {
+            if (next == 32) {
+              // The first row of batch two: batch one has been launched and holds the slot.
+              try {
+                if (!waiting) {
+                  other.start();
+                }
+                otherRanBeforeBatchTwo.set(otherRan.await(waiting ? 10_000 : 300, TimeUnit.MILLISECONDS));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            }
+            return rows.get(next++);
+          }
+        };
+
+    List<InternalRow> scored =
+        score(
+            watched,
+            predictor ->
+                batch -> {
+                  if (waiting && other.getState() == Thread.State.NEW) {
+                    other.start(); // another task on this GPU asks for the slot batch one holds
+                    while (!gate.contended()) {
+                      Thread.onSpinWait();
+                    }
+                  }
+                  return predictor.predict(batch);
+                },
+            gate,
+            metrics);
+    other.join();
+
+    // Waited for, the slot is given back before batch two is read; else batch two is read while
+    // the device still runs batch one (the prefetch), so the other task gets it only after.
+    assertThat(otherRanBeforeBatchTwo.get()).isEqualTo(waiting);
+    assertThat(scored).hasSize(1000);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(scored.get(i).getLong(0)).isEqualTo(GOLDEN.get(i).get("id").asLong());
+      assertThat(scored.get(i).getFloat(2)).isCloseTo((float) GOLDEN.get(i).get("expected").asDouble(), within(1e-5f));
+    }
+    assertThat(metrics.rows()).isEqualTo(1000);
+  }
+
   /** The fixture's rows as Spark's internal rows; every {@code nullEvery}-th has null features. */
   private static List<InternalRow> rows(int nullEvery) {
     List<InternalRow> rows = new ArrayList<>();
@@ -180,6 +255,28 @@ class ScoredRowIteratorTest extends SparkTestBase {
       ScoreMetrics metrics,
       int batchRowsMaxBytes)
       throws Exception {
+    return score(rows.iterator(), device, GpuGate.of(Device.cpu(), 1), prefetch, onError, metrics, batchRowsMaxBytes);
+  }
+
+  /** Scores the rows on a GPU's gate, prefetching, as a task on a GPU does. */
+  private static List<InternalRow> score(
+      Iterator<InternalRow> rows,
+      java.util.function.Function<Predictor<NDList, NDList>, ScoredRowIterator.Forward> device,
+      GpuGate gate,
+      ScoreMetrics metrics)
+      throws Exception {
+    return score(rows, device, gate, true, OnError.FAIL, metrics, 64 << 20);
+  }
+
+  private static List<InternalRow> score(
+      Iterator<InternalRow> rows,
+      java.util.function.Function<Predictor<NDList, NDList>, ScoredRowIterator.Forward> device,
+      GpuGate gate,
+      boolean prefetch,
+      OnError onError,
+      ScoreMetrics metrics,
+      int batchRowsMaxBytes)
+      throws Exception {
     ScoreSettings settings =
         ScoreSettings.builder()
             .modelPath(fixture("tutorial_mlp.pt").toString())
@@ -199,9 +296,8 @@ class ScoredRowIteratorTest extends SparkTestBase {
       int arraysBefore = model.getNDManager().getManagedArrays().size();
       ScoredRowIterator iterator =
           new ScoredRowIterator(
-              rows.iterator(),
-              new ScoredRowIterator.Runner(
-                  device.apply(predictor), model.getNDManager(), DataType.FLOAT32, GpuGate.of(Device.cpu(), 1), prefetch, predictor),
+              rows,
+              new ScoredRowIterator.Runner(device.apply(predictor), model.getNDManager(), DataType.FLOAT32, gate, prefetch, predictor),
               () -> new BatchEncoder(inputs, 32, false),
               outputs,
               32,
