@@ -122,19 +122,42 @@ final class InputBuffer implements ValueSink {
 
   @Override
   public void putFloats(int i, Object base, long from, int count) {
-    if (floats != null) {
-      Platform.copyMemory(base, from, null, address + (long) (offset + i) * Float.BYTES, (long) count * Float.BYTES);
-    } else {
+    if (floats == null) {
       for (int k = 0; k < count; k++) {
-        longs.put(offset + i + k, (long) Platform.getFloat(base, from + (long) k * Float.BYTES));
+        float value = Platform.getFloat(base, from + (long) k * Float.BYTES);
+        longs.put(offset + i + k, (long) value);
+        if (!Float.isFinite(value)) {
+          nonFinite(i + k, value);
+        }
+      }
+      return;
+    }
+    long to = address + (long) (offset + i) * Float.BYTES;
+    Platform.copyMemory(base, from, null, to, (long) count * Float.BYTES);
+    if (!allFinite(to, count)) {
+      for (int k = 0; k < count; k++) {
+        float value = Platform.getFloat(null, to + (long) k * Float.BYTES);
+        if (!Float.isFinite(value)) {
+          nonFinite(i + k, value);
+        }
       }
     }
-    for (int k = 0; k < count; k++) {
-      float value = Platform.getFloat(base, from + (long) k * Float.BYTES);
-      if (!Float.isFinite(value)) {
-        nonFinite(i + k, value);
-      }
+  }
+
+  /**
+   * Returns whether the floats at a native address are all finite, two at a time: a float is NaN
+   * or infinite when its 8 exponent bits are all set, and adding 1 to those bits then carries into
+   * the float's sign bit. (An image is 150,528 floats, just copied, so still in the cache.)
+   */
+  static boolean allFinite(long at, int count) {
+    long carries = 0;
+    int pairs = count >>> 1;
+    for (int k = 0; k < pairs; k++) {
+      long two = Platform.getLong(null, at + (long) k * Long.BYTES);
+      carries |= (two & 0x7F8000007F800000L) + 0x0080000000800000L;
     }
+    boolean finite = (carries & 0x8000000080000000L) == 0;
+    return (count & 1) == 0 ? finite : finite && Float.isFinite(Platform.getFloat(null, at + (long) (count - 1) * Float.BYTES));
   }
 
   /** Page-locks the buffer for fast copies to a GPU, when CUDA is there. */

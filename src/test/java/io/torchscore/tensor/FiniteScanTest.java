@@ -1,0 +1,63 @@
+package io.torchscore.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.apache.spark.unsafe.Platform;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two-floats-at-a-time scan of a copied float array ({@link InputBuffer#allFinite}) agrees
+ * with {@link Float#isFinite} on the edge values of IEEE 754 single precision, at every position
+ * of the pair, and on an odd count's last float.
+ */
+class FiniteScanTest {
+
+  private static final float[] FINITE = {
+    0f, -0f, 1f, -1f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, Float.MIN_NORMAL, 3.4e38f, 1e-45f
+  };
+
+  private static final float[] NON_FINITE = {
+    Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0x7FC00001), Float.intBitsToFloat(0xFF800001)
+  };
+
+  @Test
+  void finiteValuesPassWhateverTheirPositionAndCount() {
+    for (int count = 1; count <= FINITE.length; count++) {
+      float[] values = new float[count];
+      System.arraycopy(FINITE, 0, values, 0, count);
+      assertThat(scan(values)).as("count %s", count).isTrue();
+    }
+  }
+
+  @Test
+  void oneNonFiniteValueAnywhereIsFound() {
+    for (float bad : NON_FINITE) {
+      for (int count = 1; count <= 7; count++) {
+        for (int at = 0; at < count; at++) {
+          float[] values = new float[count];
+          for (int k = 0; k < count; k++) {
+            values[k] = FINITE[k % FINITE.length];
+          }
+          values[at] = bad;
+          assertThat(scan(values)).as("%s at %s of %s", bad, at, count).isFalse();
+        }
+      }
+    }
+  }
+
+  private static boolean scan(float[] values) {
+    // In native memory at an odd float offset, as a row's slot of a batch buffer can be, between
+    // two NaNs that the scan must not read.
+    ByteBuffer buffer = ByteBuffer.allocateDirect((values.length + 2) * Float.BYTES).order(ByteOrder.nativeOrder());
+    FloatBuffer floats = buffer.asFloatBuffer();
+    floats.put(Float.NaN).put(values).put(Float.NaN);
+    long address = Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+    assertThat(Platform.getInt(null, address + Float.BYTES)).isEqualTo(Float.floatToRawIntBits(values[0]));
+    return InputBuffer.allFinite(address + Float.BYTES, values.length);
+  }
+}
