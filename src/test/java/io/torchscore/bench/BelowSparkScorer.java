@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.codegen.UnsafeRowWriter;
@@ -25,13 +26,17 @@ final class BelowSparkScorer implements AutoCloseable {
 
   private final BelowSpark scorer;
 
-  /** Loads the model on the device ({@code cpu} or {@code gpu}) in the precision, {@code width} floats a row. */
-  BelowSparkScorer(Path file, String device, String precision, int threads, int width, int batchSize)
+  /**
+   * Loads the model on the device ({@code cpu} or {@code gpu}) in the precision: rows of {@code
+   * width} floats, given to the model flat, or in {@code rowShape} (e.g. 3, 224, 224) when not empty.
+   */
+  BelowSparkScorer(Path file, String device, String precision, int threads, int width, List<Long> rowShape, int batchSize)
       throws IOException {
     ScoreSettings settings =
         ScoreSettings.builder()
             .modelPath(file.toString())
             .featuresCol("features")
+            .inputShapes(rowShape.isEmpty() ? List.of() : List.of(rowShape))
             .device(device)
             .precision(precision)
             .batchSize(batchSize)

@@ -25,9 +25,11 @@ import picocli.CommandLine.Option;
 /**
  * The real-GPU check (jobs/gpu/check.sh), below Spark: scores the golden fixtures on the given
  * device through torchscore's scoring path and compares them with PyTorch's outputs, then times
- * that path against a plain DJL loop on the same card for the tutorial MLP (and ResNet-18 when
- * its export is given). Prints one JSON object as its last line; exits 0 when every fixture
- * matched, 1 when one did not, 2 when the device is not usable.
+ * that path, as one task and as several tasks sharing the device, against a plain DJL loop on the
+ * same card for the tutorial MLP, the image fixture (224 x 224 images through 4 x 4 average
+ * pooling: a forward about as cheap as reading the batch, so the host's work per image shows) and
+ * ResNet-18 when its export is given. Prints one JSON object as its last line; exits 0 when every
+ * fixture matched, 1 when one did not, 2 when the device is not usable.
  */
 @Command(
     name = "gpu-check",
@@ -37,6 +39,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
 
   private static final List<String> FIXTURES = List.of("tutorial_mlp", "vector_mlp");
   private static final int RESNET_WIDTH = 3 * 224 * 224;
+  private static final List<Long> IMAGE_SHAPE = List.of(3L, 224L, 224L);
 
   @Option(names = "--device", required = true, description = "cpu or gpu (CUDA device 0).")
   private String device;
@@ -61,6 +64,19 @@ public final class GpuCheckCommand implements Callable<Integer> {
 
   @Option(names = "--resnet-batch-sizes", defaultValue = "64,256", split = ",", description = "ResNet-18 batch sizes.")
   private List<Integer> resnetBatchSizes;
+
+  @Option(names = "--image-rows", defaultValue = "512", description = "Images of the image fixture's throughput runs.")
+  private int imageRows;
+
+  @Option(names = "--image-batch-sizes", defaultValue = "64", split = ",", description = "Image fixture batch sizes.")
+  private List<Integer> imageBatchSizes;
+
+  @Option(
+      names = "--tasks",
+      defaultValue = "1,4",
+      split = ",",
+      description = "Tasks scoring at once on the device, sharing its model (as with spark.task.resource.gpu.amount=1/n).")
+  private List<Integer> tasks;
 
   @Option(names = "--precisions", defaultValue = "fp32,fp16", split = ",", description = "spark.torchscore.precision of the throughput runs.")
   private List<String> precisions;
@@ -132,37 +148,52 @@ public final class GpuCheckCommand implements Callable<Integer> {
     Path mlp = fixtures.resolve("tutorial_mlp.pt");
     for (String precision : precisions) {
       for (int batch : mlpBatchSizes) {
-        runs.addAll(time("mlp", mlp, precision, 10, Math.max(mlpRows, batch), batch));
+        runs.addAll(time("mlp", mlp, precision, 10, List.of(), Math.max(mlpRows, batch), batch));
+      }
+    }
+    Path images = fixtures.resolve("image_classifier.pt");
+    for (String precision : precisions) {
+      for (int batch : imageBatchSizes) {
+        runs.addAll(time("image_pool", images, precision, RESNET_WIDTH, IMAGE_SHAPE, Math.max(imageRows, batch), batch));
       }
     }
     if (resnet18 != null && Files.isRegularFile(resnet18)) {
       for (String precision : precisions) {
         for (int batch : resnetBatchSizes) {
-          runs.addAll(time("resnet18", resnet18, precision, RESNET_WIDTH, Math.max(resnetRows, batch), batch));
+          runs.addAll(time("resnet18", resnet18, precision, RESNET_WIDTH, List.of(), Math.max(resnetRows, batch), batch));
         }
       }
     } else {
       json.field("resnet18", "skipped: no export given (--resnet18)");
     }
     List<String> rows = new ArrayList<>();
-    for (int i = 0; i < runs.size(); i++) {
-      ThroughputLoop.Run run = runs.get(i);
+    ThroughputLoop.Run raw = null;
+    for (ThroughputLoop.Run run : runs) {
       Json row =
           new Json()
               .field("model", run.model())
               .field("precision", run.precision())
               .field("mode", run.mode())
+              .field("tasks", run.tasks())
               .field("batch_size", run.batchSize())
               .field("rows", run.rows())
               .field("seconds", run.seconds())
               .field("rows_per_s", run.rowsPerSecond());
-      if (i % 2 == 1) {
-        // Runs come in pairs, raw then torchscore, on the same model and batch size.
-        row.field("vs_raw", run.rowsPerSecond() / runs.get(i - 1).rowsPerSecond());
+      if (run.mode().equals("raw")) {
+        raw = run; // each model, precision and batch size: raw first, then torchscore's runs
+      } else {
+        row.field("vs_raw", run.rowsPerSecond() / raw.rowsPerSecond());
       }
       rows.add(row.toString());
       System.err.printf(
-          Locale.ROOT, "%-9s %-10s batch %6d: %,14.1f rows/s%n", run.model(), run.mode(), run.batchSize(), run.rowsPerSecond());
+          Locale.ROOT,
+          "%-10s %-4s %-10s %d task(s) batch %6d: %,14.1f rows/s%n",
+          run.model(),
+          run.precision(),
+          run.mode(),
+          run.tasks(),
+          run.batchSize(),
+          run.rowsPerSecond());
     }
     json.raw("throughput", "[" + String.join(", ", rows) + "]").field("matched", matched);
     String result = json.toString();
@@ -195,7 +226,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
       input[i] = BelowSparkScorer.row(i, fixture.features()[i]);
     }
     double error = 0;
-    try (BelowSparkScorer scorer = new BelowSparkScorer(fixture.model(), device, precision, threads, fixture.width(), 256)) {
+    try (BelowSparkScorer scorer = new BelowSparkScorer(fixture.model(), device, precision, threads, fixture.width(), List.of(), 256)) {
       boolean array = scorer.predictionType() instanceof ArrayType;
       // Two partitions, so that each spans several batches (and prefetches on a GPU).
       for (int from = 0; from < rows; from += (rows + 1) / 2) {
@@ -217,12 +248,17 @@ public final class GpuCheckCommand implements Callable<Integer> {
     return error;
   }
 
-  private List<ThroughputLoop.Run> time(String name, Path model, String precision, int width, int rows, int batch)
+  private List<ThroughputLoop.Run> time(String name, Path model, String precision, int width, List<Long> shape, int rows, int batch)
       throws Exception {
-    try (BelowSparkScorer scorer = new BelowSparkScorer(model, device, precision, threads, width, batch)) {
+    try (BelowSparkScorer scorer = new BelowSparkScorer(model, device, precision, threads, width, shape, batch)) {
       System.err.println("gpu-check: " + name + " " + precision + " on " + scorer.device());
-      ThroughputLoop loop = new ThroughputLoop(name, precision, scorer, width, rows, seconds);
-      return List.of(loop.raw(), loop.torchscore());
+      ThroughputLoop loop = new ThroughputLoop(name, precision, scorer, width, shape, rows, seconds);
+      List<ThroughputLoop.Run> runs = new ArrayList<>();
+      runs.add(loop.raw());
+      for (int count : tasks) {
+        runs.add(loop.torchscore(count));
+      }
+      return runs;
     }
   }
 

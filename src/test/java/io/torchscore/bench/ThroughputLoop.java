@@ -11,20 +11,28 @@ import ai.djl.translate.TranslateException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Times one model at one batch size two ways on the same loaded module and device, host memory
  * to host memory: {@code raw}, a plain DJL loop (a tensor made from a slice of one direct buffer,
  * one forward, the output copied back), and {@code torchscore}, the same rows in Spark's internal
- * format through {@link BelowSparkScorer}. Each runs one untimed pass first, then whole passes
- * over the rows until {@code seconds} have passed.
+ * format through {@link BelowSparkScorer}, as one task or as several tasks at once sharing the
+ * model and the device (Spark's tasks on one GPU with {@code spark.task.resource.gpu.amount} below
+ * 1). Each runs one untimed pass first, then whole passes over the rows until {@code seconds} have
+ * passed.
  */
 final class ThroughputLoop {
 
-  /** One timed run. */
-  record Run(String model, String precision, String mode, int batchSize, long rows, double seconds) {
+  /** One timed run; {@code tasks} scored at once (raw: 1). */
+  record Run(String model, String precision, String mode, int tasks, int batchSize, long rows, double seconds) {
 
     double rowsPerSecond() {
       return rows / seconds;
@@ -35,17 +43,23 @@ final class ThroughputLoop {
   private final String precision;
   private final BelowSparkScorer scorer;
   private final int width;
+  private final Shape rowShape;
   private final int rows;
   private final double seconds;
   private final ByteBuffer data;
   private final InternalRow[] internalRows;
 
-  /** Makes {@code rows} random rows of {@code width} floats (a fixed seed) for the scorer's model. */
-  ThroughputLoop(String name, String precision, BelowSparkScorer scorer, int width, int rows, double seconds) {
+  /**
+   * Makes {@code rows} random rows of {@code width} floats (a fixed seed) for the scorer's model,
+   * which takes them in {@code rowShape} (empty: flat).
+   */
+  ThroughputLoop(
+      String name, String precision, BelowSparkScorer scorer, int width, List<Long> rowShape, int rows, double seconds) {
     this.name = name;
     this.precision = precision;
     this.scorer = scorer;
     this.width = width;
+    this.rowShape = rowShape.isEmpty() ? new Shape(width) : new Shape(rowShape);
     this.rows = rows;
     this.seconds = seconds;
     this.data = ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(rows, width), Float.BYTES)).order(ByteOrder.nativeOrder());
@@ -74,7 +88,7 @@ final class ThroughputLoop {
                       .limit(to * width * Float.BYTES)
                       .slice()
                       .order(ByteOrder.nativeOrder());
-              NDArray input = batch.create(slice, new Shape(to - from, width), DataType.FLOAT32);
+              NDArray input = batch.create(slice, new Shape(to - from).addAll(rowShape), DataType.FLOAT32);
               if (scorer.floatType() != DataType.FLOAT32) {
                 input = input.toType(scorer.floatType(), false);
               }
@@ -88,39 +102,64 @@ final class ThroughputLoop {
   }
 
   /**
-   * Times torchscore's path: each pass is one partition through the executor's iterator
-   * (encoder, forward, decoder, rows with predictions appended; prefetch on a GPU).
+   * Times torchscore's path: each pass is one partition per task through the executor's iterator
+   * (encoder, forward, decoder, rows with predictions appended; prefetch on a GPU), the tasks on
+   * threads of their own, each over its share of the rows in whole batches.
    */
-  Run torchscore() throws TranslateException {
-    return time("torchscore", (from, to) -> scorer.drain(internalRows, from, to));
+  Run torchscore(int tasks) throws TranslateException {
+    int batch = scorer.batchRows();
+    int share = rows / tasks / batch * batch;
+    if (share == 0) {
+      throw new IllegalArgumentException(name + ": " + rows + " rows make no whole batch of " + batch + " for each of " + tasks + " tasks");
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(tasks);
+    try {
+      Pass pass =
+          (from, to) -> {
+            List<Future<?>> running = new ArrayList<>();
+            for (int task = 0; task < tasks; task++) {
+              int start = task * share;
+              running.add(threads.submit(() -> scorer.drain(internalRows, start, start + share)));
+            }
+            for (Future<?> task : running) {
+              try {
+                task.get();
+              } catch (InterruptedException | ExecutionException e) {
+                throw new TranslateException("A task failed", e);
+              }
+            }
+          };
+      return time("torchscore", tasks, pass, share * tasks);
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   private Run time(String mode, Pass pass) throws TranslateException {
     int batch = scorer.batchRows();
-    boolean partition = mode.equals("torchscore");
-    runPass(pass, batch, partition);
-    long start = System.nanoTime();
-    long scored = 0;
-    do {
-      scored += runPass(pass, batch, partition);
-    } while (System.nanoTime() - start < seconds * 1e9);
-    return new Run(name, precision, mode, batch, scored, (System.nanoTime() - start) / 1e9);
-  }
-
-  /** Scores whole batches only: a ragged last batch is a new shape, which TorchScript re-optimises for. */
-  private long runPass(Pass pass, int batch, boolean partition) throws TranslateException {
     int whole = rows - rows % batch;
     if (whole == 0) {
       throw new IllegalArgumentException(name + ": " + rows + " rows make no whole batch of " + batch);
     }
-    if (partition) {
+    Pass batches =
+        (from, to) -> {
+          for (int start = from; start < to; start += batch) {
+            pass.score(start, start + batch);
+          }
+        };
+    return time(mode, 1, batches, whole);
+  }
+
+  /** Runs one untimed pass over rows {@code [0, whole)}, then timed passes for the least seconds. */
+  private Run time(String mode, int tasks, Pass pass, int whole) throws TranslateException {
+    pass.score(0, whole);
+    long start = System.nanoTime();
+    long scored = 0;
+    do {
       pass.score(0, whole);
-      return whole;
-    }
-    for (int from = 0; from < whole; from += batch) {
-      pass.score(from, from + batch);
-    }
-    return whole;
+      scored += whole;
+    } while (System.nanoTime() - start < seconds * 1e9);
+    return new Run(name, precision, mode, tasks, scorer.batchRows(), scored, (System.nanoTime() - start) / 1e9);
   }
 
   /** Scores rows {@code [from, to)}. */

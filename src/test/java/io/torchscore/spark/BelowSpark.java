@@ -47,7 +47,6 @@ public final class BelowSpark implements AutoCloseable {
   private final OutputLayout outputs;
   private final int batchRows;
   private final BatchBytes batchBytes;
-  private final ScoreMetrics metrics = ScoreMetrics.unregistered();
 
   /**
    * Loads the model as an executor would.
@@ -74,7 +73,8 @@ public final class BelowSpark implements AutoCloseable {
   }
 
   /**
-   * Scores one partition's rows, as an executor's task does.
+   * Scores one partition's rows, as an executor's task does; tasks on several threads share the
+   * loaded model and the GPU's gate, each with its own counters.
    *
    * @param rows the rows
    * @return the rows with their predictions appended
@@ -100,7 +100,7 @@ public final class BelowSpark implements AutoCloseable {
         batchRows,
         OnError.FAIL,
         new ScoredRowIterator.RowNaming(0, -1, null, null),
-        metrics,
+        ScoreMetrics.unregistered(),
         batchBytes);
   }
 
