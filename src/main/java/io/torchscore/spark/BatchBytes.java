@@ -46,6 +46,11 @@ final class BatchBytes implements Serializable {
     return held == 0 || held + bytes <= max;
   }
 
+  /** Returns the most bytes of rows a batch holds (its first row aside). */
+  long max() {
+    return max;
+  }
+
   /** Returns the estimated heap bytes of a row of the schema. */
   long of(InternalRow row) {
     if (row instanceof UnsafeRow unsafe) {

@@ -49,6 +49,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
   private static final int MIN_ARENA_BYTES = 1 << 16;
+  private static final int MAX_ARENA_BYTES = Integer.MAX_VALUE - 8;
 
   /** Where the partition is and how its rows are named in messages. */
   record RowNaming(int partition, int keyIndex, String keyColumn, org.apache.spark.sql.types.DataType keyType) {}
@@ -344,6 +345,10 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         pending.exitGate();
         pending.release();
       }
+      RowArenas.give(first.arena);
+      if (second != null) {
+        RowArenas.give(second.arena);
+      }
     } catch (Exception e) {
       throw new IllegalStateException("Cannot close the partition's predictor", e);
     }
@@ -424,7 +429,8 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     /**
      * Keeps a row until it is emitted, since scans reuse their row object: an {@code UnsafeRow}
      * (what a scan gives) is copied into the batch's arena, a byte array reused from batch to
-     * batch, and read through the slot's own row object; any other row is copied.
+     * batch (and, through {@link RowArenas}, by the thread's next partitions), and read through
+     * the slot's own row object; any other row is copied.
      */
     private InternalRow keep(InternalRow row, int slot) {
       if (!(row instanceof UnsafeRow unsafe)) {
@@ -432,8 +438,12 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       }
       int bytes = unsafe.getSizeInBytes();
       if (arenaUsed + bytes > arena.length) {
-        // Rows kept earlier in this batch hold the old arena until they are emitted.
-        arena = new byte[Math.max(bytes, Math.max(MIN_ARENA_BYTES, arena.length * 2))];
+        // Rows kept earlier in this batch hold the old arena until they are emitted. The new one
+        // has room for the rest of the batch in rows of this size (at most the batch's bytes),
+        // so that a batch of images does not grow it a dozen times.
+        long rest = Math.min((long) bytes * (rows.length - slot), batchBytes.max());
+        long size = Math.max(Math.max(bytes, MIN_ARENA_BYTES), Math.max(rest, 2L * arena.length));
+        arena = RowArenas.take((int) Math.min(size, MAX_ARENA_BYTES));
         arenaUsed = 0;
       }
       long at = Platform.BYTE_ARRAY_OFFSET + arenaUsed;

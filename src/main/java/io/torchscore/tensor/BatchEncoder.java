@@ -13,8 +13,9 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * value is not added, so it never costs the good rows of its batch.
  *
  * <p>One encoder serves one partition on one thread: its buffers are overwritten by the next
- * batch, so the batch's tensors must be closed before {@link #reset()}. An encoder that feeds a
- * GPU is {@link #pinned()} and closed at the end of its partition.
+ * batch, so the batch's tensors must be closed before {@link #reset()}. It is closed at the end of
+ * its partition, which gives its buffers to the next one; an encoder that feeds a GPU is
+ * {@link #pinned()}.
  */
 public final class BatchEncoder implements AutoCloseable {
 
@@ -139,9 +140,9 @@ public final class BatchEncoder implements AutoCloseable {
     return this;
   }
 
-  /** Unpins the buffers; the encoder is not used afterwards. */
+  /** Gives the buffers back for the next partitions (pinned ones stay pinned); the encoder is not used afterwards. */
   @Override
   public void close() {
-    buffers.forEach(InputBuffer::unpin);
+    buffers.forEach(InputBuffer::release);
   }
 }

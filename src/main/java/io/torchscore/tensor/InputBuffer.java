@@ -12,8 +12,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * One input's values for a batch, in one direct buffer reused from batch to batch and handed to
- * DJL without a copy.
+ * One input's values for a batch, in one direct buffer reused from batch to batch (and, through
+ * {@link DirectBuffers}, by the next partitions) and handed to DJL without a copy.
  */
 final class InputBuffer implements ValueSink {
 
@@ -26,6 +26,7 @@ final class InputBuffer implements ValueSink {
   private final long address;
   private int offset;
   private boolean pinned;
+  private boolean released;
   // The NaN and infinite values of the row being written, and the first of them.
   private int rowNaN;
   private int rowInfinite;
@@ -36,9 +37,9 @@ final class InputBuffer implements ValueSink {
     this.spec = spec;
     this.width = spec.width();
     this.elementBytes = spec.int64() ? Long.BYTES : Float.BYTES;
-    this.bytes =
-        ByteBuffer.allocateDirect(Math.multiplyExact(Math.multiplyExact(width, batchSize), elementBytes))
-            .order(ByteOrder.nativeOrder());
+    DirectBuffers.Lent lent = DirectBuffers.take(Math.multiplyExact(Math.multiplyExact(width, batchSize), elementBytes));
+    this.bytes = lent.bytes();
+    this.pinned = lent.pinned();
     this.floats = spec.int64() ? null : bytes.asFloatBuffer();
     this.longs = spec.int64() ? bytes.asLongBuffer() : null;
     this.address = Pointer.nativeValue(Native.getDirectBufferPointer(bytes));
@@ -160,16 +161,18 @@ final class InputBuffer implements ValueSink {
     return (count & 1) == 0 ? finite : finite && Float.isFinite(Platform.getFloat(null, at + (long) (count - 1) * Float.BYTES));
   }
 
-  /** Page-locks the buffer for fast copies to a GPU, when CUDA is there. */
+  /** Page-locks the buffer for fast copies to a GPU, when CUDA is there (a buffer kept from a GPU partition already is). */
   void pin() {
-    pinned = PinnedMemory.pin(bytes);
+    if (!pinned) {
+      pinned = PinnedMemory.pin(bytes);
+    }
   }
 
-  /** Releases what {@link #pin()} locked. */
-  void unpin() {
-    if (pinned) {
-      pinned = false;
-      PinnedMemory.unpin(bytes);
+  /** Gives the buffer back for the next partitions; this buffer is not used afterwards. */
+  void release() {
+    if (!released) {
+      released = true;
+      DirectBuffers.give(new DirectBuffers.Lent(bytes, pinned));
     }
   }
 
