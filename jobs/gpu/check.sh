@@ -18,8 +18,9 @@
 #                             Debian's /usr/bin/python3 for the baseline; ResNet-18 only with
 #                             GPU_CHECK_RESNET=1 (slow on a CPU).
 # Sizes (the same for the Java and Python runs): GPU_CHECK_SECONDS (least timed seconds a run, 3),
-# GPU_CHECK_MLP_ROWS (1048576), GPU_CHECK_MLP_BATCHES (4096,65536), GPU_CHECK_RESNET_ROWS (1024),
-# GPU_CHECK_RESNET_BATCHES (64,256). Other arguments go to GpuCheckCommand. The result is the JSON
+# GPU_CHECK_MLP_ROWS (1048576), GPU_CHECK_MLP_BATCHES (4096,65536), GPU_CHECK_IMAGE_ROWS (512),
+# GPU_CHECK_IMAGE_BATCHES (64), GPU_CHECK_RESNET_ROWS (1024), GPU_CHECK_RESNET_BATCHES (64,256);
+# GPU_CHECK_TASKS (1,4): torchscore's runs as 1 task and as 4 tasks sharing the card. Other arguments go to GpuCheckCommand. The result is the JSON
 # line printed last, also written to $OUT/gpu-check.json (the device tool's $OUT), else
 # target/gpu-check/; the Python baseline's lines go to python-raw.jsonl beside it.
 set -euo pipefail
@@ -42,6 +43,9 @@ source "$kit/versions.env"
 seconds=${GPU_CHECK_SECONDS:-3}
 mlp_rows=${GPU_CHECK_MLP_ROWS:-1048576}
 mlp_batches=${GPU_CHECK_MLP_BATCHES:-4096,65536}
+image_rows=${GPU_CHECK_IMAGE_ROWS:-512}
+image_batches=${GPU_CHECK_IMAGE_BATCHES:-64}
+tasks=${GPU_CHECK_TASKS:-1,4}
 resnet_rows=${GPU_CHECK_RESNET_ROWS:-1024}
 resnet_batches=${GPU_CHECK_RESNET_BATCHES:-64,256}
 precisions=${GPU_CHECK_PRECISIONS:-fp32,fp16}
@@ -110,6 +114,11 @@ if "$python" -c 'import torch' 2>/dev/null; then
     --model-path src/test/resources/fixtures/tutorial_mlp.pt --width 10 --rows "$mlp_rows" \
     --batch-sizes "$mlp_batches" --seconds "$seconds" --precisions "$precisions" --results "$out/python-raw.jsonl" >&2 \
     || echo "check: raw PyTorch's MLP runs failed" >&2
+  "$python" src/test/python/gpu_raw_torch.py --device "$device" --model image_pool \
+    --model-path src/test/resources/fixtures/image_classifier.pt --width 150528 --row-shape 3,224,224 \
+    --rows "$image_rows" --batch-sizes "$image_batches" --seconds "$seconds" --precisions "$precisions" \
+    --results "$out/python-raw.jsonl" >&2 \
+    || echo "check: raw PyTorch's image_pool runs failed" >&2
   if [ -n "$resnet" ]; then
     "$python" src/test/python/gpu_raw_torch.py --device "$device" --model resnet18 \
       --model-path "$resnet" --width 150528 --rows "$resnet_rows" --batch-sizes "$resnet_batches" \
@@ -122,5 +131,6 @@ fi
 "$kit/jre/bin/java" ${TORCHSCORE_JAVA_OPTS:-} -cp "$kit/lib/*" io.torchscore.bench.GpuCheckCommand \
   --device "$device" --fixtures src/test/resources/fixtures ${resnet:+--resnet18 "$resnet"} \
   --seconds "$seconds" --mlp-rows "$mlp_rows" --mlp-batch-sizes "$mlp_batches" \
+  --image-rows "$image_rows" --image-batch-sizes "$image_batches" --tasks "$tasks" \
   --resnet-rows "$resnet_rows" --resnet-batch-sizes "$resnet_batches" --precisions "$precisions" \
   --out "$out/gpu-check.json" "$@"

@@ -19,14 +19,17 @@ import time
 import torch
 
 
-def timed(model, source, device, batch, seconds, dtype):
+def timed(model, source, device, batch, seconds, dtype, row_shape):
     """Scores whole batches of source until `seconds` passed (after one untimed pass); returns rows and seconds.
-    Float inputs are cast to the model's dtype on the device, outputs come back as float32."""
+    Float inputs are cast to the model's dtype on the device (and viewed in row_shape when given),
+    outputs come back as float32."""
     batches = source.shape[0] // batch
 
     def one_pass():
         for b in range(batches):
             x = source[b * batch : (b + 1) * batch].to(device, non_blocking=True).to(dtype)
+            if row_shape:
+                x = x.view(-1, *row_shape)
             model(x).float().to("cpu")
         return batches * batch
 
@@ -47,6 +50,7 @@ def main():
     parser.add_argument("--model", required=True, help="the runs' model name, e.g. mlp")
     parser.add_argument("--model-path", required=True)
     parser.add_argument("--width", type=int, required=True, help="floats per row")
+    parser.add_argument("--row-shape", default="", help="the model's shape of a row, e.g. 3,224,224 (default: flat)")
     parser.add_argument("--rows", type=int, required=True)
     parser.add_argument("--batch-sizes", required=True)
     parser.add_argument("--seconds", type=float, default=3.0)
@@ -68,7 +72,8 @@ def main():
           model, dtype = (loaded.half(), torch.float16) if precision == "fp16" else (loaded.float(), torch.float32)
           for batch in [int(b) for b in args.batch_sizes.split(",")]:
             for mode, source in sources:
-                rows, seconds = timed(model, source, device, min(batch, args.rows), args.seconds, dtype)
+                row_shape = [int(d) for d in args.row_shape.split(",")] if args.row_shape else None
+                rows, seconds = timed(model, source, device, min(batch, args.rows), args.seconds, dtype, row_shape)
                 run = {
                     "model": args.model,
                     "precision": precision,
