@@ -148,19 +148,19 @@ public final class GpuCheckCommand implements Callable<Integer> {
     Path mlp = fixtures.resolve("tutorial_mlp.pt");
     for (String precision : precisions) {
       for (int batch : mlpBatchSizes) {
-        runs.addAll(time("mlp", mlp, precision, 10, List.of(), Math.max(mlpRows, batch), batch));
+        runs.addAll(time("mlp", mlp, precision, 10, List.of(), mlpRows, batch));
       }
     }
     Path images = fixtures.resolve("image_classifier.pt");
     for (String precision : precisions) {
       for (int batch : imageBatchSizes) {
-        runs.addAll(time("image_pool", images, precision, RESNET_WIDTH, IMAGE_SHAPE, Math.max(imageRows, batch), batch));
+        runs.addAll(time("image_pool", images, precision, RESNET_WIDTH, IMAGE_SHAPE, imageRows, batch));
       }
     }
     if (resnet18 != null && Files.isRegularFile(resnet18)) {
       for (String precision : precisions) {
         for (int batch : resnetBatchSizes) {
-          runs.addAll(time("resnet18", resnet18, precision, RESNET_WIDTH, List.of(), Math.max(resnetRows, batch), batch));
+          runs.addAll(time("resnet18", resnet18, precision, RESNET_WIDTH, List.of(), resnetRows, batch));
         }
       }
     } else {
@@ -248,11 +248,13 @@ public final class GpuCheckCommand implements Callable<Integer> {
     return error;
   }
 
+  /** Times one model at one batch size over at least {@code rows} rows: a whole batch for each task at least. */
   private List<ThroughputLoop.Run> time(String name, Path model, String precision, int width, List<Long> shape, int rows, int batch)
       throws Exception {
     try (BelowSparkScorer scorer = new BelowSparkScorer(model, device, precision, threads, width, shape, batch)) {
       System.err.println("gpu-check: " + name + " " + precision + " on " + scorer.device());
-      ThroughputLoop loop = new ThroughputLoop(name, precision, scorer, width, shape, rows, seconds);
+      int least = Math.multiplyExact(batch, tasks.stream().mapToInt(Integer::intValue).max().orElse(1));
+      ThroughputLoop loop = new ThroughputLoop(name, precision, scorer, width, shape, Math.max(rows, least), seconds);
       List<ThroughputLoop.Run> runs = new ArrayList<>();
       runs.add(loop.raw());
       for (int count : tasks) {

@@ -142,7 +142,8 @@ class ScoredRowIteratorTest extends SparkTestBase {
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
 
     // A bound of 1 byte: every row is larger, so each makes a batch of its own.
-    List<InternalRow> scored = score(rows(-1), predictor -> predictor::predict, prefetch, OnError.FAIL, metrics, 1);
+    List<InternalRow> scored =
+        score(rows(-1).iterator(), predictor -> predictor::predict, GpuGate.of(Device.cpu(), 1), prefetch, OnError.FAIL, metrics, 1);
 
     assertThat(scored).hasSize(1000);
     for (int i = 0; i < 1000; i++) {
@@ -208,7 +209,10 @@ class ScoredRowIteratorTest extends SparkTestBase {
                   return predictor.predict(batch);
                 },
             gate,
-            metrics);
+            true,
+            OnError.FAIL,
+            metrics,
+            64 << 20);
     other.join();
 
     // Waited for, the slot is given back before batch two is read; else batch two is read while
@@ -244,28 +248,7 @@ class ScoredRowIteratorTest extends SparkTestBase {
       OnError onError,
       ScoreMetrics metrics)
       throws Exception {
-    return score(rows, device, prefetch, onError, metrics, 64 << 20);
-  }
-
-  private static List<InternalRow> score(
-      List<InternalRow> rows,
-      java.util.function.Function<Predictor<NDList, NDList>, ScoredRowIterator.Forward> device,
-      boolean prefetch,
-      OnError onError,
-      ScoreMetrics metrics,
-      int batchRowsMaxBytes)
-      throws Exception {
-    return score(rows.iterator(), device, GpuGate.of(Device.cpu(), 1), prefetch, onError, metrics, batchRowsMaxBytes);
-  }
-
-  /** Scores the rows on a GPU's gate, prefetching, as a task on a GPU does. */
-  private static List<InternalRow> score(
-      Iterator<InternalRow> rows,
-      java.util.function.Function<Predictor<NDList, NDList>, ScoredRowIterator.Forward> device,
-      GpuGate gate,
-      ScoreMetrics metrics)
-      throws Exception {
-    return score(rows, device, gate, true, OnError.FAIL, metrics, 64 << 20);
+    return score(rows.iterator(), device, GpuGate.of(Device.cpu(), 1), prefetch, onError, metrics, 64 << 20);
   }
 
   private static List<InternalRow> score(
