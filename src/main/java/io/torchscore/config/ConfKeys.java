@@ -101,7 +101,7 @@ public final class ConfKeys {
   // a few GiB, while rows of up to 16 KiB still fill a batch of 4096.
   public static final Setting<Integer> BATCH_ROWS_MAX_BYTES =
       setting("batch.rows.max.bytes", 64 << 20, "67108864", ConfKeys::positiveInt, Scope.SCORING,
-          "caps the input rows (every column) a batch holds on the heap at this many bytes");
+          "caps the input rows a batch holds on the heap (every column it holds) at this many bytes");
 
   public static final Setting<Integer> THREADS =
       setting("threads", 0, "spark.task.cpus", ConfKeys::nonNegativeInt, Scope.SCORING,

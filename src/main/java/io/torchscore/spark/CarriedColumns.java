@@ -19,18 +19,22 @@ import org.apache.spark.sql.types.StructType;
  * Which input columns go through scoring and which come out of it ({@code
  * spark.torchscore.output.columns}). By default every input column is carried and written. With
  * kept columns, the input is first narrowed to the kept columns and those scoring reads (features,
- * key column), so the others are never read; after scoring, only the kept columns (in the order
- * given) stand beside the predictions, so the features are not written.
+ * key column), so the others are never read; a batch holds only the kept columns and the key
+ * until its rows are emitted, so the features are read into the tensor and not copied again;
+ * after scoring, only the kept columns (in the order given) stand beside the predictions, so the
+ * features are not written.
  */
 final class CarriedColumns {
 
   private final StructType carried;
   private final StructType written;
+  private final StructType held;
   private final boolean writesAll;
 
-  private CarriedColumns(StructType carried, StructType written, boolean writesAll) {
+  private CarriedColumns(StructType carried, StructType written, StructType held, boolean writesAll) {
     this.carried = carried;
     this.written = written;
+    this.held = held;
     this.writesAll = writesAll;
   }
 
@@ -42,7 +46,7 @@ final class CarriedColumns {
   static CarriedColumns resolve(ScoreSettings settings, StructType schema) {
     List<String> kept = settings.outputColumns();
     if (kept.isEmpty()) {
-      return new CarriedColumns(schema, schema, true);
+      return new CarriedColumns(schema, schema, schema, true);
     }
     List<String> names = Arrays.asList(schema.fieldNames());
     for (String column : kept) {
@@ -69,7 +73,12 @@ final class CarriedColumns {
     for (int i = 0; i < kept.size(); i++) {
       written[i] = carried.fields()[carried.fieldIndex(kept.get(i))];
     }
-    return new CarriedColumns(carried, new StructType(written), false);
+    StructType held = new StructType(written);
+    String key = settings.keyColumn();
+    if (key != null && !kept.contains(key)) {
+      held = held.add(carried.fields()[carried.fieldIndex(key)]);
+    }
+    return new CarriedColumns(carried, new StructType(written), held, false);
   }
 
   /** Returns the input narrowed to the carried columns; the input itself when all are carried. */
@@ -89,6 +98,19 @@ final class CarriedColumns {
   /** Returns the input columns written beside the predictions. */
   StructType written() {
     return written;
+  }
+
+  /**
+   * Returns the columns a batch holds until its rows are emitted: the written ones and the key
+   * column (named in messages); all carried columns when every input column is written.
+   */
+  StructType held() {
+    return held;
+  }
+
+  /** Returns whether a batch holds fewer columns than scoring reads (the features are not written). */
+  boolean holdsFewer() {
+    return held.size() < carried.size();
   }
 
   /** Returns whether scoring's rows pass through as they are, every input column included. */

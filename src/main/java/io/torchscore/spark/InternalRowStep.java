@@ -27,7 +27,8 @@ import scala.collection.immutable.Nil$;
  *
  * <p>{@code Dataset.mapPartitions} would convert every row to a {@link Row} and back (boxing every
  * float of a feature array, twice). Here the rows are packed into one struct column, which the
- * function reads as an {@code InternalRow} (arrays stay {@code UnsafeArrayData}); its output
+ * function reads as an {@code InternalRow} (arrays stay {@code UnsafeArrayData}), or into a struct
+ * of two: the columns the function holds on to, and all of them; its output
  * struct is unpacked with {@code select("<column>.*")}. The step is Spark's own
  * {@link MapPartitions} node, so it is lazy, usable on streams, and shown in {@code explain()} by
  * the function's {@code toString}.
@@ -41,21 +42,29 @@ final class InternalRowStep {
 
   /**
    * Returns the input mapped partition by partition by {@code step}, whose rows are
-   * {@code InternalRow}s of the input's schema in and of {@code outputSchema} out.
+   * {@code InternalRow}s of the input's schema in and of {@code outputSchema} out; or, with
+   * {@code held} columns, pairs of structs in: those columns, then all the input's.
    *
    * @param input the rows
+   * @param held the columns of each pair's first struct, or null for rows of the input's schema
    * @param step the function over a partition's rows
    * @param outputSchema the schema of the rows the step returns
    * @return the mapped rows, lazy
    */
   static Dataset<Row> map(
-      Dataset<Row> input, Function1<Iterator<Object>, Iterator<Object>> step, StructType outputSchema) {
-    Column[] columns =
-        Arrays.stream(input.columns()).map(name -> input.col(quoted(name))).toArray(Column[]::new);
-    LogicalPlan packed =
-        input.select(functions.struct(columns).as(ROW)).queryExecution().analyzed();
+      Dataset<Row> input,
+      String[] held,
+      Function1<Iterator<Object>, Iterator<Object>> step,
+      StructType outputSchema) {
+    Column all = functions.struct(columns(input, input.columns()));
+    Column row = held == null ? all : functions.struct(functions.struct(columns(input, held)), all);
+    LogicalPlan packed = input.select(row.as(ROW)).queryExecution().analyzed();
     LogicalPlan scored = new MapPartitions(step, attribute(SCORED, outputSchema), packed);
     return ofRows(input.sparkSession(), scored).select(SCORED + ".*");
+  }
+
+  private static Column[] columns(Dataset<Row> input, String[] names) {
+    return Arrays.stream(names).map(name -> input.col(quoted(name))).toArray(Column[]::new);
   }
 
   private static String quoted(String name) {

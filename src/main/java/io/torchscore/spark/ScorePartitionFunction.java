@@ -54,6 +54,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
       int keyIndex,
       String keyColumn,
       DataType keyType,
+      ScoredRowIterator.Packing packing,
       Placement placement,
       ForwardProfiler.Target profile,
       BatchBytes batchBytes)
@@ -136,6 +137,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
             plan.batchSize(),
             plan.onError(),
             new ScoredRowIterator.RowNaming(partition, plan.keyIndex(), plan.keyColumn(), plan.keyType()),
+            plan.packing(),
             metrics,
             plan.batchBytes());
     if (task != null) {

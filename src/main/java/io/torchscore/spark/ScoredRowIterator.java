@@ -51,8 +51,29 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private static final int MIN_ARENA_BYTES = 1 << 16;
   private static final int MAX_ARENA_BYTES = Integer.MAX_VALUE - 8;
 
-  /** Where the partition is and how its rows are named in messages. */
+  /** Where the partition is and how its rows are named in messages (the key's index in a held row). */
   record RowNaming(int partition, int keyIndex, String keyColumn, org.apache.spark.sql.types.DataType keyType) {}
+
+  /**
+   * How an input row is packed: whole (the row scoring reads is the row it holds and emits), or
+   * as a pair of structs, the columns held until the row is emitted (those written, and the key)
+   * and all the columns scoring reads. A batch then holds only the first: an image column that is
+   * not written is read into the batch's tensor and never copied into the batch's arena.
+   *
+   * @param heldFields the held struct's columns, or -1 for a whole row
+   * @param allFields the second struct's columns
+   */
+  record Packing(int heldFields, int allFields) implements java.io.Serializable {
+
+    /** Rows that are held whole. */
+    static Packing whole() {
+      return new Packing(-1, -1);
+    }
+
+    boolean split() {
+      return heldFields >= 0;
+    }
+  }
 
   /** One forward call of the model. */
   @FunctionalInterface
@@ -91,6 +112,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private final OutputLayout outputs;
   private final OnError onError;
   private final RowNaming naming;
+  private final Packing packing;
   private final ScoreMetrics metrics;
   private final BatchBytes batchBytes;
   private final int predictionColumns;
@@ -117,9 +139,11 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       int batchSize,
       OnError onError,
       RowNaming naming,
+      Packing packing,
       ScoreMetrics metrics,
       BatchBytes batchBytes) {
     this.input = input;
+    this.packing = packing;
     this.runner = runner;
     this.outputs = outputs;
     this.onError = onError;
@@ -402,16 +426,20 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       arenaUsed = 0;
       long held = 0;
       while (size < rows.length && hasInput()) {
-        InternalRow row = carried != null ? carried : keep(input.next(), size);
-        long bytes = carried != null ? carriedBytes : batchBytes.of(row);
+        InternalRow arriving = carried != null ? carried : input.next();
+        InternalRow written = packing.split() ? arriving.getStruct(0, packing.heldFields()) : arriving;
+        long bytes = carried != null ? carriedBytes : batchBytes.of(written);
+        InternalRow wasCarried = carried;
         carried = null;
         if (!batchBytes.fits(held, bytes)) {
-          carried = row.copy(); // its own copy: this batch's arena is read again
+          carried = arriving.copy(); // its own copy: the input reuses its row
           carriedBytes = bytes;
           break;
         }
         held += bytes;
-        RowError error = encoder.add(row);
+        // A carried row is its own copy already; any other is kept until it is emitted.
+        InternalRow row = wasCarried != null ? written : keep(written, size);
+        RowError error = encoder.add(packing.split() ? arriving.getStruct(1, packing.allFields()) : row);
         if (error != null) {
           badRow(row, position, error);
         }

@@ -133,7 +133,8 @@ public final class TorchScorer {
         spark.getClass().getName());
     CarriedColumns columns = CarriedColumns.resolve(settings, input.schema());
     Dataset<Row> carried = columns.narrow(input);
-    StructType schema = carried.schema();
+    // The columns a batch holds until its rows are emitted: the key is looked up in them.
+    StructType schema = columns.holdsFewer() ? columns.held() : carried.schema();
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     Prepared prepared = prepare(spark, columns, column -> firstLength(carried, column), metrics);
     InputLayout inputs = prepared.inputs();
@@ -160,6 +161,9 @@ public final class TorchScorer {
             settings.keyColumn() == null ? -1 : schema.fieldIndex(settings.keyColumn()),
             settings.keyColumn(),
             settings.keyColumn() == null ? null : schema.apply(settings.keyColumn()).dataType(),
+            columns.holdsFewer()
+                ? new ScoredRowIterator.Packing(schema.size(), columns.carried().size())
+                : ScoredRowIterator.Packing.whole(),
             new ScorePartitionFunction.Placement(
                 settings.device(),
                 settings.precision(),
@@ -172,6 +176,7 @@ public final class TorchScorer {
     Dataset<Row> scored =
         InternalRowStep.map(
             carried,
+            columns.holdsFewer() ? schema.fieldNames() : null,
             new ScoreStep(
                 broadcast,
                 plan,
@@ -218,7 +223,7 @@ public final class TorchScorer {
 
   /**
    * What the driver learns before any task: the inputs, the model, its outputs, the schema of the
-   * rows scoring makes (carried columns and predictions) and of the rows written.
+   * rows scoring makes (held columns and predictions) and of the rows written.
    */
   private record Prepared(
       InputLayout inputs,
@@ -279,8 +284,9 @@ public final class TorchScorer {
         spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
         DeviceProbe.get(ModelEngine.of(settings.engine())));
     int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
+    StructType held = carried.holdsFewer() ? carried.held() : schema;
     return new Prepared(
-        inputs, ref, outputs, batchRows, appended(schema, outputs), appended(carried.written(), outputs));
+        inputs, ref, outputs, batchRows, appended(held, outputs), appended(carried.written(), outputs));
   }
 
   /** Returns the schema with the prediction columns (and the error column) appended. */

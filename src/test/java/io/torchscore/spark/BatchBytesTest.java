@@ -12,9 +12,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 /**
- * A batch holds at most {@code batch.rows.max.bytes} of input rows, every column counted: wide
- * rows (a big text column beside the features) make batches smaller than {@code batch.size}, and
- * a row larger than the bound makes a batch of its own. Predictions stay PyTorch's.
+ * A batch holds at most {@code batch.rows.max.bytes} of input rows, every column it holds counted
+ * (with kept columns, only those): wide rows (a big text column beside the features) make batches
+ * smaller than {@code batch.size}, and a row larger than the bound makes a batch of its own.
+ * Predictions stay PyTorch's.
  */
 class BatchBytesTest extends SparkTestBase {
 
@@ -25,13 +26,14 @@ class BatchBytesTest extends SparkTestBase {
         .coalesce(1);
   }
 
-  private static ScoreResult score(Dataset<Row> input, int maxBytes) {
+  private static ScoreResult score(Dataset<Row> input, int maxBytes, String... keptColumns) {
     return TorchScorer.builder()
         .modelPath(fixture("tutorial_mlp.pt").toString())
         .featuresCol("features")
         .option("input.shape", "10")
         .batchSize(100)
         .batchRowsMaxBytes(maxBytes)
+        .keepColumns(keptColumns)
         .build()
         .score(input);
   }
@@ -60,6 +62,23 @@ class BatchBytesTest extends SparkTestBase {
 
     assertPyTorchsPredictions(result.scored().collectAsList());
     assertThat(result.metrics().batches()).isEqualTo(10);
+  }
+
+  @Test
+  void withKeptColumnsABatchHoldsOnlyThemNotTheFeatures() {
+    Dataset<Row> rows = fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT").coalesce(1);
+    // Spark's row of (id, features, expected) is 88 bytes: 8 of null bits, 3 x 8 of fields, and
+    // the array's 56 (8 of length, 8 of null bits, 40 of floats): 34 fit in 3,000 bytes, so 1000
+    // rows make 30 batches. Keeping (id, expected), a batch holds only those, 24 bytes a row
+    // (the features are read into the tensor, not held): batches of 100, 10 of them.
+    ScoreResult all = score(rows, 3_000);
+    ScoreResult kept = score(rows, 3_000, "id", "expected");
+
+    assertPyTorchsPredictions(all.scored().collectAsList());
+    assertPyTorchsPredictions(kept.scored().collectAsList());
+    assertThat(kept.scored().columns()).containsExactly("id", "expected", "prediction");
+    assertThat(all.metrics().batches()).isEqualTo(30);
+    assertThat(kept.metrics().batches()).isEqualTo(10);
   }
 
   @Test

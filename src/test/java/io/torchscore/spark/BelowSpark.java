@@ -100,6 +100,7 @@ public final class BelowSpark implements AutoCloseable {
         batchRows,
         OnError.FAIL,
         new ScoredRowIterator.RowNaming(0, -1, null, null),
+        ScoredRowIterator.Packing.whole(),
         ScoreMetrics.unregistered(),
         batchBytes);
   }

@@ -111,6 +111,17 @@ class OutputColumnsTest extends SparkTestBase {
   }
 
   @Test
+  void aBadRowIsNamedByItsKeyWhenTheKeyIsNotKept() {
+    Dataset<Row> input =
+        spark.sql("SELECT 7L AS id, CAST(NULL AS ARRAY<FLOAT>) AS features, 'x' AS note");
+    TorchScorer scorer = mlp().option("input.shape", "10").keyColumn("id").keepColumns("note").build();
+
+    assertThatThrownBy(() -> scorer.transform(input).collectAsList())
+        .rootCause()
+        .hasMessageStartingWith("Cannot score row 0 of partition 0 (id=7): null_features: column 'features' is null;");
+  }
+
+  @Test
   void theJobWritesOnlyTheKeptColumns() {
     String input = dir.resolve("in").toString();
     String output = dir.resolve("out").toString();

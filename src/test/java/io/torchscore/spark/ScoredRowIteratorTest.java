@@ -286,6 +286,7 @@ class ScoredRowIteratorTest extends SparkTestBase {
               32,
               onError,
               new ScoredRowIterator.RowNaming(0, -1, null, null),
+              ScoredRowIterator.Packing.whole(),
               metrics,
               new BatchBytes(StructType.fromDDL("id BIGINT, features ARRAY<FLOAT>"), batchRowsMaxBytes));
       while (iterator.hasNext()) {
