@@ -71,14 +71,18 @@ class BatchBytesTest extends SparkTestBase {
     // the array's 56 (8 of length, 8 of null bits, 40 of floats): 34 fit in 3,000 bytes, so 1000
     // rows make 30 batches. Keeping (id, expected), a batch holds only those, 24 bytes a row
     // (the features are read into the tensor, not held): batches of 100, 10 of them.
+    // Under 1,000 bytes, 41 held rows fit (984 bytes) and the 42nd starts the next batch: 25.
     ScoreResult all = score(rows, 3_000);
     ScoreResult kept = score(rows, 3_000, "id", "expected");
+    ScoreResult tight = score(rows, 1_000, "id", "expected");
 
     assertPyTorchsPredictions(all.scored().collectAsList());
     assertPyTorchsPredictions(kept.scored().collectAsList());
+    assertPyTorchsPredictions(tight.scored().collectAsList());
     assertThat(kept.scored().columns()).containsExactly("id", "expected", "prediction");
     assertThat(all.metrics().batches()).isEqualTo(30);
     assertThat(kept.metrics().batches()).isEqualTo(10);
+    assertThat(tight.metrics().batches()).isEqualTo(25);
   }
 
   @Test
