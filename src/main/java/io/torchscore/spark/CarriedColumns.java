@@ -78,7 +78,8 @@ final class CarriedColumns {
     if (key != null && !kept.contains(key)) {
       held = held.add(carried.fields()[carried.fieldIndex(key)]);
     }
-    return new CarriedColumns(carried, new StructType(written), held, false);
+    // When the kept columns and the key are all that scoring reads, a batch holds rows whole.
+    return new CarriedColumns(carried, new StructType(written), held.size() < carried.size() ? held : carried, false);
   }
 
   /** Returns the input narrowed to the carried columns; the input itself when all are carried. */
@@ -102,7 +103,7 @@ final class CarriedColumns {
 
   /**
    * Returns the columns a batch holds until its rows are emitted: the written ones and the key
-   * column (named in messages); all carried columns when every input column is written.
+   * column (named in messages) when they are fewer than the carried ones, else the carried ones.
    */
   StructType held() {
     return held;
@@ -110,7 +111,7 @@ final class CarriedColumns {
 
   /** Returns whether a batch holds fewer columns than scoring reads (the features are not written). */
   boolean holdsFewer() {
-    return held.size() < carried.size();
+    return held != carried;
   }
 
   /** Returns whether scoring's rows pass through as they are, every input column included. */

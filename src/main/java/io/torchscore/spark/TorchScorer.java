@@ -134,7 +134,7 @@ public final class TorchScorer {
     CarriedColumns columns = CarriedColumns.resolve(settings, input.schema());
     Dataset<Row> carried = columns.narrow(input);
     // The columns a batch holds until its rows are emitted: the key is looked up in them.
-    StructType schema = columns.holdsFewer() ? columns.held() : carried.schema();
+    StructType schema = columns.held();
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
     Prepared prepared = prepare(spark, columns, column -> firstLength(carried, column), metrics);
     InputLayout inputs = prepared.inputs();
@@ -284,9 +284,8 @@ public final class TorchScorer {
         spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
         DeviceProbe.get(ModelEngine.of(settings.engine())));
     int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
-    StructType held = carried.holdsFewer() ? carried.held() : schema;
     return new Prepared(
-        inputs, ref, outputs, batchRows, appended(held, outputs), appended(carried.written(), outputs));
+        inputs, ref, outputs, batchRows, appended(carried.held(), outputs), appended(carried.written(), outputs));
   }
 
   /** Returns the schema with the prediction columns (and the error column) appended. */
