@@ -426,10 +426,10 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       arenaUsed = 0;
       long held = 0;
       while (size < rows.length && hasInput()) {
-        InternalRow arriving = carried != null ? carried : input.next();
+        boolean wasCarried = carried != null;
+        InternalRow arriving = wasCarried ? carried : input.next();
         InternalRow written = packing.split() ? arriving.getStruct(0, packing.heldFields()) : arriving;
-        long bytes = carried != null ? carriedBytes : batchBytes.of(written);
-        InternalRow wasCarried = carried;
+        long bytes = wasCarried ? carriedBytes : batchBytes.of(written);
         carried = null;
         if (!batchBytes.fits(held, bytes)) {
           carried = arriving.copy(); // its own copy: the input reuses its row
@@ -438,7 +438,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         }
         held += bytes;
         // A carried row is its own copy already; any other is kept until it is emitted.
-        InternalRow row = wasCarried != null ? written : keep(written, size);
+        InternalRow row = wasCarried ? written : keep(written, size);
         RowError error = encoder.add(packing.split() ? arriving.getStruct(1, packing.allFields()) : row);
         if (error != null) {
           badRow(row, position, error);
