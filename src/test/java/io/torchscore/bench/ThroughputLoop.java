@@ -135,6 +135,7 @@ final class ThroughputLoop {
     }
   }
 
+  /** Times a pass of whole batches only: a ragged last batch is a new shape, which TorchScript re-optimises for. */
   private Run time(String mode, Pass pass) throws TranslateException {
     int batch = scorer.batchRows();
     int whole = rows - rows % batch;
