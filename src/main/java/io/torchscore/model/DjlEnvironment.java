@@ -1,5 +1,6 @@
 package io.torchscore.model;
 
+import ai.djl.util.Utils;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,9 @@ import org.slf4j.LoggerFactory;
  * under a local folder, and libtorch thread counts that suit concurrent Spark tasks.
  *
  * <p>DJL reads these system properties once per JVM, when the PyTorch engine first starts; a
- * value the user set explicitly (for example with {@code -Dai.djl.pytorch.num_threads}) wins.
+ * value the user set explicitly (for example with {@code -Dai.djl.pytorch.num_threads}) wins. The
+ * cache folder and DJL's engine cache are checked to be this user's before DJL writes or loads
+ * anything there, and the native libraries in it to be what the jars shipped.
  */
 public final class DjlEnvironment {
 
@@ -25,11 +28,15 @@ public final class DjlEnvironment {
    *
    * @param intraOpThreads libtorch intra-op threads for this JVM
    * @param cacheDir a writable local folder for DJL's own caches
-   * @throws io.torchscore.TorchScoreException when no usable libtorch is found, naming what to add
+   * @throws io.torchscore.TorchScoreException when no usable libtorch is found, naming what to add,
+   *     or a cache folder is not this user's own
    */
   public static synchronized void prepare(int intraOpThreads, String cacheDir) {
     if (!prepared) {
       setUp(intraOpThreads, cacheDir);
+      CacheFolder.prepare(cacheDir);
+      NativeLibraryCheck.startEngine(CacheFolder.prepare(Utils.getEngineCacheDir().toString()));
+      prepared = true;
     }
     EngineStarter.start();
   }
@@ -45,7 +52,6 @@ public final class DjlEnvironment {
     setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
     // ai.djl.pytorch.graph_optimizer stays at DJL's default (on), and a partition's last, smaller
     // batch is not padded: both alternatives were slower on ragged partitions (bench ragged).
-    prepared = true;
     LOG.info(
         "DJL prepared offline: intra-op threads {}, cache {}",
         System.getProperty("ai.djl.pytorch.num_threads"),

@@ -109,6 +109,25 @@ class JobFailureTest {
         .contains("add org.apache.hadoop:hadoop-aws:" + VersionInfo.getVersion());
   }
 
+  @Test
+  void aCacheFolderOthersCanWriteExitsTwoWithOneLineBeforeAnythingIsWrittenThere() throws IOException {
+    Path shared = Files.createDirectory(dir.resolve("shared-cache"));
+    Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    int code = run(properties(input("good.jsonl", 20, -1)), "spark.torchscore.cache.dir=" + shared);
+
+    assertThat(code).isEqualTo(ScoreCommand.EXIT_BAD_INPUT);
+    assertThat(errLines()).hasSize(1);
+    assertThat(errLines().get(0))
+        .startsWith("torchscore: Cannot use cache folder " + shared + ": it is owned by ")
+        .contains("with mode rwxrwxrwx")
+        .endsWith("set spark.torchscore.cache.dir to a folder of your own (mkdir -m 700)");
+    try (Stream<Path> files = Files.list(shared)) {
+      assertThat(files).isEmpty();
+    }
+    assertThat(dir.resolve("scored")).doesNotExist();
+  }
+
   /** Returns the output's (id, prediction) pairs, read back with Spark. */
   private List<String> output(Path folder) {
     SparkSession spark =

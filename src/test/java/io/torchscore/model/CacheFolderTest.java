@@ -2,23 +2,29 @@ package io.torchscore.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.torchscore.TorchScoreException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cache folder is resolved in the JVM that fetches (each executor its own temp folder, per OS
- * user) unless spark.torchscore.cache.dir is set, is private to the user, and a folder that cannot
- * be written fails with one line naming it and the setting.
+ * user) unless spark.torchscore.cache.dir is set, is private to the user, a folder another user
+ * owns or can write is refused, and a folder that cannot be written fails with one line naming it
+ * and the setting.
  */
 class CacheFolderTest {
+
+  private static final int NOBODY = 65534;
 
   @TempDir Path temp;
 
@@ -81,6 +87,66 @@ class CacheFolderTest {
         .isInstanceOf(TorchScoreException.class)
         .hasMessageStartingWith("Cannot cache model: cannot create or write folder " + folder)
         .hasMessageContaining("spark.torchscore.cache.dir");
+  }
+
+  @Test
+  void aFolderOthersCanWriteIsRefusedBeforeAnythingIsWrittenThere() throws IOException {
+    Path shared = Files.createDirectory(temp.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThatThrownBy(() -> ModelFetcher.locate(fixture().toString(), new Configuration(), 1, shared.toString(), null))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessage(
+            "Cannot use cache folder %s: it is owned by %s (uid %d) with mode rwxrwxrwx, and only a"
+                + " folder of this user (%s, uid %d) that group and others cannot write is trusted"
+                + " with models and native libraries; remove it, or set spark.torchscore.cache.dir"
+                + " to a folder of your own (mkdir -m 700)",
+            shared,
+            System.getProperty("user.name"),
+            uid(temp),
+            System.getProperty("user.name"),
+            uid(temp));
+    try (Stream<Path> files = Files.list(shared)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aFolderAnotherUserCreatedIsRefusedEvenIfOnlyTheyCanWriteIt() throws IOException {
+    assumeTrue(uid(temp) == 0, "only root can give a folder to another user");
+    Path planted = Files.createDirectory(temp.resolve("torchscore-cache-victim"));
+    Files.setAttribute(planted, "unix:uid", NOBODY);
+    Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rwx------"));
+
+    assertThatThrownBy(() -> CacheFolder.prepare(planted.toString()))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessageStartingWith("Cannot use cache folder " + planted + ": it is owned by ")
+        .hasMessageContaining("(uid " + NOBODY + ") with mode rwx------");
+  }
+
+  @Test
+  void aSymbolicLinkAnotherUserPlantedIsRefusedEvenIfItPointsAtOurFolder() throws IOException {
+    assumeTrue(uid(temp) == 0, "only root can give a link to another user");
+    Path ours = CacheFolder.prepare(temp.resolve("ours").toString());
+    Path link = Files.createSymbolicLink(temp.resolve("link"), ours);
+    Files.setAttribute(link, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+
+    assertThatThrownBy(() -> CacheFolder.prepare(link.toString()))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessageStartingWith("Cannot use cache folder " + link + ": it is a symbolic link owned by ");
+  }
+
+  @Test
+  void aPrivateFolderOfOursIsUsedAsItIs() throws IOException {
+    Path mine = Files.createDirectory(temp.resolve("mine"));
+    Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwxr-x---"));
+
+    assertThat(CacheFolder.prepare(mine.toString())).isEqualTo(mine);
+    assertThat(Files.getPosixFilePermissions(mine)).isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+  }
+
+  private static int uid(Path path) throws IOException {
+    return (Integer) Files.getAttribute(path, "unix:uid");
   }
 
   /**
