@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * tasks bound to that device, and at most {@code spark.torchscore.cache.models} per device. When a
  * new model passes the bound, the least recently used one is dropped and closed as soon as no task
  * holds it, so a long-lived cluster scoring retrained models does not grow native memory forever.
+ * A model is fetched and loaded outside the cache's lock, once however many tasks ask for it, so a
+ * slow fetch holds up only the tasks that need that model.
  *
  * <pre>{@code
  * try (ModelCache.Lease lease = ModelCache.lease(ref, Device.cpu(), "auto", 2, () -> {})) {
@@ -69,26 +72,45 @@ public final class ModelCache {
     return LOADS.get();
   }
 
-  synchronized Lease acquire(ModelRef ref, Device device, String precision, int capacity, Runnable onLoad) {
+  Lease acquire(ModelRef ref, Device device, String precision, int capacity, Runnable onLoad) {
     String key = ref.cacheKey() + "@" + device + "/" + precision;
-    Entry entry = entries.get(key);
-    if (entry == null) {
-      long start = System.nanoTime();
-      LoadedModel model = loader.load(ref, ModelFetcher.fetch(ref), device, precision);
-      entry = new Entry(key, device, model);
-      entries.put(key, entry);
-      LOADS.incrementAndGet();
-      LOG.info(
-          "Model {} loaded on {} ({}) in {} ms",
-          ref,
-          device,
-          model.floatType(),
-          (System.nanoTime() - start) / 1_000_000);
-      onLoad.run();
+    Entry entry;
+    synchronized (this) {
+      entry = entries.computeIfAbsent(key, k -> new Entry(k, device));
+      entry.leases++;
     }
-    entry.leases++;
-    evictBeyond(device, capacity);
+    // Fetched and loaded under the entry's own lock: tasks of other models never wait for it, and
+    // tasks of this one wait for the one load.
+    try {
+      if (entry.loadOnce(() -> load(ref, device, precision))) {
+        onLoad.run();
+      }
+    } catch (RuntimeException | Error e) {
+      synchronized (this) {
+        entry.leases--;
+        if (entry.leases == 0 && !entry.isLoaded()) {
+          entries.remove(key, entry);
+        }
+      }
+      throw e;
+    }
+    synchronized (this) {
+      evictBeyond(device, capacity);
+    }
     return new Lease(entry, capacity);
+  }
+
+  private LoadedModel load(ModelRef ref, Device device, String precision) {
+    long start = System.nanoTime();
+    LoadedModel model = loader.load(ref, ModelFetcher.fetch(ref), device, precision);
+    LOADS.incrementAndGet();
+    LOG.info(
+        "Model {} loaded on {} ({}) in {} ms",
+        ref,
+        device,
+        model.floatType(),
+        (System.nanoTime() - start) / 1_000_000);
+    return model;
   }
 
   /** Drops the least recently used models of the device beyond the capacity, closing idle ones. */
@@ -102,9 +124,10 @@ public final class ModelCache {
     int excess = onDevice.size() - capacity;
     for (Iterator<Entry> it = onDevice.iterator(); it.hasNext() && excess > 0; ) {
       Entry eldest = it.next();
+      // An entry still loading has a lease: it is never closed half-loaded.
       if (eldest.leases == 0) {
         entries.remove(eldest.key);
-        eldest.model.close();
+        eldest.model().close();
         LOG.info("Model {} evicted from the cache and closed", eldest.key);
         excess--;
       }
@@ -120,13 +143,30 @@ public final class ModelCache {
   private static final class Entry {
     private final String key;
     private final Device device;
-    private final LoadedModel model;
+    private LoadedModel model;
+    // Guarded by the cache.
     private int leases;
 
-    Entry(String key, Device device, LoadedModel model) {
+    Entry(String key, Device device) {
       this.key = key;
       this.device = device;
-      this.model = model;
+    }
+
+    /** Loads the model unless a task did already; returns whether this call loaded it. */
+    synchronized boolean loadOnce(Supplier<LoadedModel> load) {
+      if (model != null) {
+        return false;
+      }
+      model = load.get();
+      return true;
+    }
+
+    synchronized boolean isLoaded() {
+      return model != null;
+    }
+
+    synchronized LoadedModel model() {
+      return model;
     }
   }
 
@@ -148,7 +188,7 @@ public final class ModelCache {
      * @return the model and its device and float type
      */
     public LoadedModel model() {
-      return entry.model;
+      return entry.model();
     }
 
     /** Gives the model back to the cache, which may close it if it was evicted meanwhile. */
