@@ -13,10 +13,11 @@ import io.torchscore.spark.TorchScorer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -55,10 +56,10 @@ public final class ScoreJob {
   public ScoreJob(SparkSession spark, JobSettings settings) {
     this.spark = spark;
     this.settings = settings;
-    SparkConf conf = spark.sparkContext().getConf();
+    // The session's settings, as every other setting: a notebook's spark.conf.set counts.
+    Map<String, String> conf = SessionConf.entries(spark);
     this.limits =
-        BadRowLimits.parse(
-            conf.get(ConfKeys.MAX_BAD_FRACTION.key(), null), conf.get(ConfKeys.MAX_BAD_ROWS.key(), null));
+        BadRowLimits.parse(conf.get(ConfKeys.MAX_BAD_FRACTION.key()), conf.get(ConfKeys.MAX_BAD_ROWS.key()));
   }
 
   /**
@@ -222,7 +223,6 @@ public final class ScoreJob {
     String format = settings.inputFormat().toLowerCase(java.util.Locale.ROOT);
     return format.equals("parquet") || format.equals("orc") ? input.count() : -1;
   }
-
 
   /**
    * The rows read, and the column the job added to them (or null): Spark's corrupt-record column
