@@ -38,6 +38,7 @@ torchscore_java() {
   # shellcheck disable=SC2086 # the flags are a space-separated list
   java $opens ${TORCHSCORE_JAVA_OPTS:--Xmx4g} \
     -Dlog4j2.configurationFile="$TORCHSCORE_ROOT/conf/log4j2.properties" \
+    -Dtorchscore.log.file="${TORCHSCORE_LOG_FILE:-$TORCHSCORE_ROOT/target/logs/score.log}" \
     -cp "$TORCHSCORE_CLASSPATH" "$main_class" "$@"
 }
 

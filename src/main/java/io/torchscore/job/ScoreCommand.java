@@ -169,11 +169,22 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     // A Databricks JAR task or a notebook shares its session: the job must not stop it.
     SparkSession existing = running();
-    SparkSession spark = SparkSession.builder().config(sparkConf).getOrCreate();
+    SparkSession spark;
+    try {
+      spark = SparkSession.builder().config(sparkConf).getOrCreate();
+    } catch (RuntimeException e) {
+      // Spark refused a setting (or its host) while starting; its own trace is in the log file.
+      LOG.debug("Spark did not start: {}", stackTrace(e));
+      err.println(
+          "torchscore: Cannot start Spark: "
+              + Redaction.uri(TorchScoreException.firstLine(String.valueOf(e.getMessage()))).replaceAll("\\.$", "")
+              + "; fix the Spark setting it names (--conf or the properties file)");
+      return EXIT_BAD_INPUT;
+    }
     boolean shared = spark == existing;
     try {
       Map<String, String> settings = sparkConf(spark);
-      LOG.info("Job settings: {}", torchscoreSettings(settings));
+      LOG.debug("Job settings: {}", torchscoreSettings(settings));
       RunReport report = new ScoreJob(spark, JobSettings.fromConf(settings)).run();
       out.println(report.summary());
       return 0;

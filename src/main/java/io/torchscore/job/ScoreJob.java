@@ -236,6 +236,7 @@ public final class ScoreJob {
   }
 
   private Input read() {
+    InputCheck.check(SessionConf.hadoop(spark), settings.inputFormat(), settings.inputPath());
     try {
       Dataset<Row> rows =
           spark.read().format(settings.inputFormat()).options(settings.inputOptions()).load(settings.inputPath());

@@ -40,7 +40,7 @@ public final class SessionConf {
    * session set (for example {@code fs.s3a.*} credentials in a notebook), as Spark's file sources
    * see it. Models and labels are read with it.
    */
-  static Configuration hadoop(SparkSession spark) {
+  public static Configuration hadoop(SparkSession spark) {
     Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
     entries(spark).forEach(
         (key, value) -> conf.set(key.startsWith(HADOOP_PREFIX) ? key.substring(HADOOP_PREFIX.length()) : key, value));

@@ -136,6 +136,31 @@ class NightlyScriptTest {
   }
 
   @Test
+  void aDayWithNoDataExitsTwoWithOneLineNamingTheDay() throws Exception {
+    events("2026-11-30", 0, 20, 0);
+
+    Result result = nightly(args("2026-12-01", properties()));
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            "nightly: no data for 2026-12-01 under " + dir.resolve("events")
+                + " (no folder day=2026-12-01): nothing was scored\n");
+    assertThat(dir.resolve("scores")).doesNotExist();
+  }
+
+  @Test
+  void aMissingDayOfAFileUriInputIsNamedTheSameWay() throws Exception {
+    events("2026-11-30", 0, 20, 0);
+
+    Result result =
+        nightly("--input", dir.resolve("events").toUri().toString(), "--output", dir.resolve("scores").toString(), "2026-12-01");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).startsWith("nightly: no data for 2026-12-01 under file:").hasLineCount(1);
+  }
+
+  @Test
   void aDayThatIsNotADateExitsTwo() throws Exception {
     Result result =
         nightly("--input", dir.resolve("events").toString(), "--output", dir.resolve("scores").toString(), "2026-02-30");

@@ -137,6 +137,58 @@ class ScoreScriptTest {
   }
 
   @Test
+  void aMissingInputPathIsOneLineWithNoStackTrace() throws Exception {
+    Path missing = dir.resolve("no-such-table");
+
+    Result result =
+        runScript(
+            "--properties-file", properties().toString(),
+            "--conf", "spark.torchscore.input.path=" + missing,
+            "--conf", "spark.torchscore.output.path=" + dir.resolve("scored"));
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err().lines())
+        .containsExactly(
+            "torchscore: Cannot read input: " + missing
+                + " does not exist; set spark.torchscore.input.path to an existing file or folder");
+  }
+
+  @Test
+  void anInputFolderWithNoDataFilesIsOneLine() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty-table/_temporary/0"));
+    Files.writeString(empty.resolve("part-0.json"), "{}");
+    Files.writeString(dir.resolve("empty-table/_SUCCESS"), "");
+
+    Result result =
+        runScript(
+            "--properties-file", properties().toString(),
+            "--conf", "spark.torchscore.input.path=" + dir.resolve("empty-table"),
+            "--conf", "spark.torchscore.output.path=" + dir.resolve("scored"));
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err().lines())
+        .containsExactly(
+            "torchscore: Cannot read input: " + dir.resolve("empty-table") + " holds no data files (only"
+                + " folders, or files whose names start with _ or ., which Spark skips); set"
+                + " spark.torchscore.input.path to a folder with json files");
+  }
+
+  @Test
+  void aSettingSparkRefusesAtStartUpIsOneLineWithNoStackTrace() throws Exception {
+    Result result =
+        runScript(
+            "--properties-file", properties().toString(),
+            "--conf", "spark.torchscore.output.path=" + dir.resolve("scored"),
+            "--conf", "spark.network.timeoutInterval=200s");
+
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err().lines()).hasSize(1);
+    assertThat(result.err())
+        .startsWith("torchscore: Cannot start Spark: requirement failed: spark.network.timeoutInterval")
+        .endsWith("; fix the Spark setting it names (--conf or the properties file)\n");
+  }
+
+  @Test
   void aBadSettingExitsNonZeroWithTheKeyNamed() throws Exception {
     Result result = runScript("--properties-file", properties().toString());
 
