@@ -148,7 +148,10 @@ public final class BatchPredictions {
     for (int i = 0; i < width; i++) {
       order[i] = i;
     }
-    // Highest score first; ties keep the lower index first, as torch.topk does on CPU.
+    // Highest score first, NaN above every number (as Float.compare and torch.topk rank it). Equal
+    // scores keep the lower index first, 0.0 and -0.0 by the tie-break and NaNs by the sort's
+    // stability, as torch.sort(descending=True, stable=True) orders them: torch.topk leaves their
+    // order to its selection algorithm (five equal scores come back as 2, 4, 3, 0, 1).
     Arrays.sort(
         order,
         (a, b) ->

@@ -3,7 +3,15 @@ package io.torchscore.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.torchscore.config.ScoreSettings.Postprocess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
@@ -13,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A batch's predictions, stored in pieces (a split batch's halves) and written row by row into a
- * reused row, against values computed by hand.
+ * reused row, against values computed by hand and PyTorch's top-k of rows with ties, NaN and
+ * infinities (src/test/python/make_topk_fixture.py).
  */
 class BatchPredictionsTest {
 
@@ -101,6 +110,57 @@ class BatchPredictionsTest {
     assertThat(first.getFloat(2)).isEqualTo(2f);
     assertThat(second.getInt(0)).isEqualTo(2);
     assertThat(second.getUTF8String(1).toString()).isEqualTo("owl");
+  }
+
+  /** PyTorch's top-3 of rows of 5 scores, raw and after softmax. */
+  private static List<JsonNode> topkRows() throws IOException {
+    // Python's json writes NaN, Infinity and -Infinity.
+    ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("src/test/resources/fixtures/topk_rows.jsonl"))) {
+      rows.add(json.readTree(line));
+    }
+    return rows;
+  }
+
+  /**
+   * torch.topk's indexes where the row has no equal values; where it has, torch.topk's order among
+   * them is its selection algorithm's, and torch.sort(descending=True, stable=True)'s is expected.
+   */
+  @Test
+  void topKRanksNaNFirstAndEqualScoresByIndexWithTorchTopkScores() throws IOException {
+    List<JsonNode> rows = topkRows();
+    BatchPredictions predictions =
+        new BatchPredictions(
+            List.of(new OutputSpec("scores", null, 5, false, false)), Postprocess.TOPK, 3, null, false, rows.size());
+    float[] scores = new float[rows.size() * 5];
+    for (int r = 0; r < rows.size(); r++) {
+      for (int i = 0; i < 5; i++) {
+        scores[r * 5 + i] = rows.get(r).get("scores").get(i).floatValue();
+      }
+    }
+    predictions.store(0, 0, scores);
+    SpecificInternalRow target = new SpecificInternalRow(new StructType().add("t", DataTypes.StringType));
+
+    for (int r = 0; r < rows.size(); r++) {
+      JsonNode expected = rows.get(r);
+      JsonNode indexes = expected.get(expected.get("distinct").asBoolean() ? "topk_index" : "ranked_index");
+      predictions.write(r, target);
+      assertThat(target.getArray(0).numElements()).isEqualTo(3);
+      for (int i = 0; i < 3; i++) {
+        InternalRow entry = target.getArray(0).getStruct(i, 3);
+        float score = expected.get("topk_score").get(i).floatValue();
+        assertThat(entry.getInt(0)).as("row %s, index %s", r, i).isEqualTo(indexes.get(i).asInt());
+        assertThat(entry.isNullAt(1)).isTrue();
+        if (Float.isNaN(score)) {
+          assertThat(entry.getFloat(2)).as("row %s, score %s", r, i).isNaN();
+        } else if (Float.isInfinite(score)) {
+          assertThat(entry.getFloat(2)).as("row %s, score %s", r, i).isEqualTo(score);
+        } else {
+          assertThat(entry.getFloat(2)).as("row %s, score %s", r, i).isCloseTo(score, within(1e-6f));
+        }
+      }
+    }
   }
 
   @Test
