@@ -133,13 +133,16 @@ public final class ConfKeys {
 
   public static final Setting<String> POSTPROCESS =
       choice("postprocess", "none",
-          "on a classifier's scores: softmax, argmax (index and label) or topk", "none",
-          "softmax", "argmax", "topk");
+          "on a classifier's scores: softmax, argmax (index and label), topk (the k highest scores"
+              + " as the model returns them) or softmax+topk (the k highest probabilities)",
+          "none", "softmax", "argmax", "topk", "softmax+topk");
 
-  public static final Setting<Integer> TOPK = positiveInt("topk", 5, "k for postprocess=topk");
+  public static final Setting<Integer> TOPK =
+      positiveInt("topk", 5, "k for postprocess=topk and postprocess=softmax+topk");
 
   public static final Setting<String> LABELS_PATH =
-      string("labels.path", null, "none", "text file, one class label per line, for argmax and topk");
+      string("labels.path", null, "none",
+          "text file, one class label per line, for argmax, topk and softmax+topk");
 
   // Unset, every input column is written beside the predictions, as before this setting existed.
   public static final Setting<List<String>> OUTPUT_COLUMNS =

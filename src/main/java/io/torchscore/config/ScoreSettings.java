@@ -2,6 +2,7 @@ package io.torchscore.config;
 
 import io.torchscore.TorchScoreException;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -26,16 +27,37 @@ public final class ScoreSettings implements Serializable {
     NULL
   }
 
-  /** Post-processing of a classifier's scores. */
+  /** Post-processing of a classifier's scores, each named in the conf by its {@link #value()}. */
   public enum Postprocess {
     /** The model's output as it is. */
-    NONE,
+    NONE("none"),
     /** Probabilities: softmax over the scores. */
-    SOFTMAX,
+    SOFTMAX("softmax"),
     /** The index of the highest score, and its label when labels are given. */
-    ARGMAX,
-    /** The k highest scores with their indexes and labels. */
-    TOPK
+    ARGMAX("argmax"),
+    /** The k highest scores, as the model returns them (logits, say), with their indexes and labels. */
+    TOPK("topk"),
+    /** The k highest probabilities (softmax over the scores) with their indexes and labels. */
+    SOFTMAX_TOPK("softmax+topk");
+
+    private final String value;
+
+    Postprocess(String value) {
+      this.value = value;
+    }
+
+    /**
+     * Returns the value of {@code spark.torchscore.postprocess} that selects it.
+     *
+     * @return the conf value, e.g. {@code softmax+topk}
+     */
+    public String value() {
+      return value;
+    }
+
+    private static Postprocess of(String value) {
+      return Arrays.stream(values()).filter(p -> p.value.equals(value)).findFirst().orElseThrow();
+    }
   }
 
   private final Map<String, Object> values;
@@ -168,7 +190,7 @@ public final class ScoreSettings implements Serializable {
 
   /** Returns the post-processing of a classifier's scores. */
   public Postprocess postprocess() {
-    return Postprocess.valueOf(get(ConfKeys.POSTPROCESS).toUpperCase(Locale.ROOT));
+    return Postprocess.of(get(ConfKeys.POSTPROCESS));
   }
 
   /** Returns k for top-k post-processing. */
@@ -399,15 +421,15 @@ public final class ScoreSettings implements Serializable {
 
     /** Sets the post-processing of a classifier's scores. */
     public B postprocess(Postprocess postprocess) {
-      return set(ConfKeys.POSTPROCESS, postprocess.name().toLowerCase(Locale.ROOT));
+      return set(ConfKeys.POSTPROCESS, postprocess.value());
     }
 
-    /** Sets k for {@link Postprocess#TOPK} (default 5). */
+    /** Sets k for {@link Postprocess#TOPK} and {@link Postprocess#SOFTMAX_TOPK} (default 5). */
     public B topK(int k) {
       return set(ConfKeys.TOPK, k);
     }
 
-    /** Sets a text file of class labels, one per line, for argmax and topk. */
+    /** Sets a text file of class labels, one per line, for argmax, topk and softmax+topk. */
     public B labelsPath(String path) {
       return set(ConfKeys.LABELS_PATH, path);
     }

@@ -74,6 +74,7 @@ public final class BatchPredictions {
         }
         return;
       case TOPK:
+      case SOFTMAX_TOPK:
         target.update(0, topK(floats[0], row, outputs.get(0).width()));
         return;
       default:
@@ -142,6 +143,7 @@ public final class BatchPredictions {
     return best;
   }
 
+  /** A row's k highest scores, or probabilities for softmax+topk, with their indexes and labels. */
   private GenericArrayData topK(float[] flat, int row, int width) {
     int from = row * width;
     Integer[] order = new Integer[width];
@@ -158,10 +160,14 @@ public final class BatchPredictions {
             flat[from + a] != flat[from + b]
                 ? Float.compare(flat[from + b], flat[from + a])
                 : Integer.compare(a, b));
+    // Ranked by the scores, which softmax keeps in order: probabilities that round or underflow to
+    // the same float, or are all NaN, tie where the scores do not.
+    float[] probabilities = postprocess == Postprocess.SOFTMAX_TOPK ? softmax(flat, row, width) : null;
     Object[] top = new Object[Math.min(topK, width)];
     for (int i = 0; i < top.length; i++) {
       int index = order[i];
-      top[i] = new GenericInternalRow(new Object[] {index, labels == null ? null : labels[index], flat[from + index]});
+      float score = probabilities == null ? flat[from + index] : probabilities[index];
+      top[i] = new GenericInternalRow(new Object[] {index, labels == null ? null : labels[index], score});
     }
     return new GenericArrayData(top);
   }

@@ -93,7 +93,7 @@ public final class OutputLayout implements Serializable {
         settings.postprocess() == Postprocess.NONE || sample.size() == 1,
         "Cannot apply %s=%s: the model returns %s outputs; post-processing takes one",
         ConfKeys.POSTPROCESS,
-        settings.postprocess().name().toLowerCase(java.util.Locale.ROOT),
+        settings.postprocess().value(),
         sample.size());
     List<OutputSpec> outputs = new ArrayList<>();
     for (int i : outputOrder(sample, graphOutputs)) {
@@ -179,6 +179,7 @@ public final class OutputLayout implements Serializable {
         }
         return argmax;
       case TOPK:
+      case SOFTMAX_TOPK:
         return List.of(
             DataTypes.createStructField(
                 predictionColumn, DataTypes.createArrayType(TOPK_ENTRY, false), true));

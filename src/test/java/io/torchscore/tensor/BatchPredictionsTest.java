@@ -18,6 +18,8 @@ import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A batch's predictions, stored in pieces (a split batch's halves) and written row by row into a
@@ -126,13 +128,16 @@ class BatchPredictionsTest {
   /**
    * torch.topk's indexes where the row has no equal values; where it has, torch.topk's order among
    * them is its selection algorithm's, and torch.sort(descending=True, stable=True)'s is expected.
+   * softmax+topk ranks by the scores, so its ties are the scores' ties, not the probabilities'.
    */
-  @Test
-  void topKRanksNaNFirstAndEqualScoresByIndexWithTorchTopkScores() throws IOException {
+  @ParameterizedTest
+  @EnumSource(value = Postprocess.class, names = {"TOPK", "SOFTMAX_TOPK"})
+  void topKRanksNaNFirstAndEqualScoresByIndexWithTorchTopkScores(Postprocess postprocess) throws IOException {
+    boolean softmax = postprocess == Postprocess.SOFTMAX_TOPK;
     List<JsonNode> rows = topkRows();
     BatchPredictions predictions =
         new BatchPredictions(
-            List.of(new OutputSpec("scores", null, 5, false, false)), Postprocess.TOPK, 3, null, false, rows.size());
+            List.of(new OutputSpec("scores", null, 5, false, false)), postprocess, 3, null, false, rows.size());
     float[] scores = new float[rows.size() * 5];
     for (int r = 0; r < rows.size(); r++) {
       for (int i = 0; i < 5; i++) {
@@ -144,12 +149,16 @@ class BatchPredictionsTest {
 
     for (int r = 0; r < rows.size(); r++) {
       JsonNode expected = rows.get(r);
-      JsonNode indexes = expected.get(expected.get("distinct").asBoolean() ? "topk_index" : "ranked_index");
+      String prefix = softmax ? "softmax_topk_" : "topk_";
+      JsonNode indexes =
+          expected.get(softmax ? "softmax_distinct" : "distinct").asBoolean()
+              ? expected.get(prefix + "index")
+              : expected.get("ranked_index");
       predictions.write(r, target);
       assertThat(target.getArray(0).numElements()).isEqualTo(3);
       for (int i = 0; i < 3; i++) {
         InternalRow entry = target.getArray(0).getStruct(i, 3);
-        float score = expected.get("topk_score").get(i).floatValue();
+        float score = expected.get(prefix + "score").get(i).floatValue();
         assertThat(entry.getInt(0)).as("row %s, index %s", r, i).isEqualTo(indexes.get(i).asInt());
         assertThat(entry.isNullAt(1)).isTrue();
         if (Float.isNaN(score)) {
