@@ -127,7 +127,8 @@ def main():
     TorchScorer.builder().featuresCol("features").build()
 
     from torchscore import TorchScoreTransformer
-    stage = TorchScoreTransformer(model_path="m.pt", batch_size=256).setFeaturesCol("features")
+    stage = (TorchScoreTransformer(model_path="m.pt", batch_size=256, postprocess="softmax+topk")
+             .setFeaturesCol("features"))
     print("frame %r" % stage.transform(df)._jdf)
     stage.scorer()
     loaded = TorchScoreTransformer.load("/saved/stage")

@@ -35,6 +35,7 @@ class CommandLineTest {
       assertThat(help).contains(setting.key()).contains(("default " + setting.defaultText() + ":").replaceAll("\\s", ""));
     }
     assertThat(help).contains("spark.torchscore.device(auto|cpu|gpu),defaultauto:");
+    assertThat(help).contains("spark.torchscore.postprocess(none|softmax|argmax|topk|softmax+topk),defaultnone:");
   }
 
   @Test

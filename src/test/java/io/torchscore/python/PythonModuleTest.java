@@ -51,6 +51,7 @@ class PythonModuleTest {
           "call io.torchscore.spark.TorchScoreTransformer('TorchScoreTransformer_0')",
           "call <TorchScoreTransformer>.setOption('model.path', 'm.pt')",
           "call <TorchScoreTransformer>.setOption('batch.size', '256')",
+          "call <TorchScoreTransformer>.setOption('postprocess', 'softmax+topk')",
           "call <TorchScoreTransformer>.setOption('features', 'features')",
           "call <TorchScoreTransformer>.transform(<jdf>)",
           "call <TorchScoreTransformer>.scorer()",

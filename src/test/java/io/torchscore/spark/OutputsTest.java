@@ -14,6 +14,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tuple and dict outputs, and classification post-processing, against PyTorch's outputs. */
 class OutputsTest extends SparkTestBase {
@@ -156,6 +158,54 @@ class OutputsTest extends SparkTestBase {
         assertThat(top.get(i).<Integer>getAs("index")).isEqualTo(indexes.get(i));
         assertThat(top.get(i).<String>getAs("label")).isEqualTo(names.get(indexes.get(i)));
         assertThat(top.get(i).<Float>getAs("score")).isCloseTo(scores.get(i).floatValue(), within(TOLERANCE));
+      }
+    }
+  }
+
+  /**
+   * topk and softmax+topk, named as in a conf, over rows with ties, NaN and infinities
+   * (topk_rows.jsonl, from make_topk_fixture.py). flatten.pt returns its input flattened per row,
+   * so a row's features are its scores. Indexes are torch.topk's where the row's values are all
+   * different, and torch.sort(descending=True, stable=True)'s where some are equal (whose order
+   * torch.topk leaves to its algorithm); softmax+topk ranks by the scores, so its ties are theirs.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"topk", "softmax+topk"})
+  void topkAndSoftmaxPlusTopkGiveTorchTopkOfTheScoresAndOfTheirProbabilities(String postprocess) {
+    String prefix = postprocess.equals("topk") ? "topk_" : "softmax_topk_";
+    Dataset<Row> scored =
+        TorchScorer.builder()
+            .modelPath(fixture("flatten.pt").toString())
+            .featuresCol("scores")
+            .option("postprocess", postprocess)
+            .topK(3)
+            .build()
+            .transform(
+                fixtureTable(
+                    "topk_rows.jsonl",
+                    "id BIGINT, scores ARRAY<FLOAT>, topk_index ARRAY<INT>, topk_score ARRAY<FLOAT>,"
+                        + " softmax_topk_index ARRAY<INT>, softmax_topk_score ARRAY<FLOAT>,"
+                        + " ranked_index ARRAY<INT>, `distinct` BOOLEAN, softmax_distinct BOOLEAN"));
+
+    List<Row> rows = byId(scored);
+    assertThat(rows).hasSize(13);
+    for (Row row : rows) {
+      long id = row.<Long>getAs("id");
+      boolean distinct = row.<Boolean>getAs(postprocess.equals("topk") ? "distinct" : "softmax_distinct");
+      List<Integer> indexes = row.getList(row.fieldIndex(distinct ? prefix + "index" : "ranked_index"));
+      List<Float> scores = row.getList(row.fieldIndex(prefix + "score"));
+      List<Row> top = row.getList(row.fieldIndex("prediction"));
+      assertThat(top).as("row %s", id).hasSize(3);
+      for (int i = 0; i < 3; i++) {
+        float score = top.get(i).<Float>getAs("score");
+        assertThat(top.get(i).<Integer>getAs("index")).as("row %s, index %s", id, i).isEqualTo(indexes.get(i));
+        if (Float.isNaN(scores.get(i))) {
+          assertThat(score).as("row %s, score %s", id, i).isNaN();
+        } else if (Float.isInfinite(scores.get(i))) {
+          assertThat(score).as("row %s, score %s", id, i).isEqualTo(scores.get(i));
+        } else {
+          assertThat(score).as("row %s, score %s", id, i).isCloseTo(scores.get(i), within(1e-6f));
+        }
       }
     }
   }

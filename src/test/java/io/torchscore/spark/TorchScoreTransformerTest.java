@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.torchscore.SparkTestBase;
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.ScoreSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,19 @@ class TorchScoreTransformerTest extends SparkTestBase {
     assertThatThrownBy(() -> scorer.setOption("batchsize", "1"))
         .isInstanceOf(TorchScoreException.class)
         .hasMessageContaining("did you mean spark.torchscore.batch.size?");
+  }
+
+  @Test
+  void postprocessTakesSoftmaxPlusTopkAsAnyConfValue() {
+    TorchScoreTransformer scorer =
+        new TorchScoreTransformer()
+            .setModelPath("m.pt")
+            .setFeaturesCol("features")
+            .setOption("postprocess", "softmax+topk")
+            .setOption("spark.torchscore.topk", "3");
+
+    assertThat(scorer.scorer().settings().postprocess()).isEqualTo(ScoreSettings.Postprocess.SOFTMAX_TOPK);
+    assertThat(scorer.scorer().settings().topK()).isEqualTo(3);
   }
 
   private static String[] featureNames() {
