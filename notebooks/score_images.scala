@@ -66,8 +66,9 @@ display(images.select("path", "length"))
 // MAGIC The `content` column is the model's input. `postprocess = topk` turns the model's scores for
 // MAGIC every class into the `topk` highest, each with its class index, its label from `labels.path`
 // MAGIC and its score (the model's output for that class: a probability when the model ends with a
-// MAGIC softmax). `on.error = null` keeps a file that is not an image, with no labels and the reason in
-// MAGIC the `_error` column, instead of stopping.
+// MAGIC softmax, as this one does; for a model that returns logits, `postprocess = softmax+topk` gives
+// MAGIC probabilities). `on.error = null` keeps a file that is not an image, with no labels and the
+// MAGIC reason in the `_error` column, instead of stopping.
 // MAGIC
 // MAGIC The image bytes are dropped from the result: they are not needed any more.
 
