@@ -267,6 +267,12 @@ public final class ScoreCommand implements Callable<Integer> {
         sparkConf.contains(REDACTION_STRING_REGEX)
             ? "(" + sparkConf.get(REDACTION_STRING_REGEX) + ")|" + URI_USER_INFO
             : URI_USER_INFO);
+    // On a cluster, a task that failed for its executor's disk runs again on another executor,
+    // not on the same one four times; the user's own choice wins.
+    String master = sparkConf.get("spark.master");
+    if (!master.startsWith("local") || master.startsWith("local-cluster")) {
+      sparkConf.setIfMissing("spark.excludeOnFailure.enabled", "true");
+    }
     String plugins = sparkConf.get(SPARK_PLUGINS, "");
     if (!Arrays.asList(plugins.split("\\s*,\\s*")).contains(FailFastPlugin.class.getName())) {
       sparkConf.set(

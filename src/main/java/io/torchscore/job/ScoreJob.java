@@ -93,6 +93,8 @@ public final class ScoreJob {
                 settings.outputMode(),
                 settings.partitionBy());
     ScoreProgress progress = null;
+    ExecutorProblems problems = new ExecutorProblems();
+    spark.sparkContext().addSparkListener(problems);
     try {
       Input input = read();
       ScoreResult result = new TorchScorer(settings.score()).score(input.rows());
@@ -129,6 +131,7 @@ public final class ScoreJob {
       }
       return report;
     } finally {
+      spark.sparkContext().removeSparkListener(problems);
       if (progress != null) {
         progress.close();
       }

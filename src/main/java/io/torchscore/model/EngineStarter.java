@@ -3,8 +3,10 @@ package io.torchscore.model;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.util.Platform;
+import ai.djl.util.Utils;
 import ai.djl.util.cuda.CudaUtils;
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.ConfKeys;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +45,18 @@ public final class EngineStarter {
     try {
       return Engine.getEngine(ENGINE);
     } catch (EngineException | IllegalArgumentException e) {
+      IOException disk = diskFailure(e);
+      if (disk != null) {
+        throw new TorchScoreException(
+            e,
+            "Cannot start DJL's PyTorch engine: cannot extract its native libraries into %s (%s: %s);"
+                + " this machine's disk is full or read-only there: free 1 GB there or set %s to a"
+                + " local folder this user can write",
+            Utils.getEngineCacheDir(),
+            disk.getClass().getSimpleName(),
+            TorchScoreException.firstLine(disk.getMessage()),
+            ConfKeys.CACHE_DIR);
+      }
       String version = Platform.fromSystem("pytorch").getVersion();
       throw new TorchScoreException(
           e,
@@ -102,6 +116,16 @@ public final class EngineStarter {
       flavors.add("unreadable (" + e.getMessage() + ")");
     }
     return flavors;
+  }
+
+  /** Returns the I/O failure (DJL's extraction into its cache folder) behind a failure, or null. */
+  private static IOException diskFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof IOException io) {
+        return io;
+      }
+    }
+    return null;
   }
 
   /** Joins the first lines of a failure and its causes, skipping repeats. */

@@ -319,15 +319,38 @@ public final class ModelFetcher {
     }
   }
 
-  /** Copies the source over the temporary file, returning the copy's SHA-256. */
+  /**
+   * Copies the source over the temporary file, returning the copy's SHA-256. A failure to read the
+   * source may pass (it is retried); a failure to write this machine's disk (full, read-only) does
+   * not, and is thrown unchecked so that the retries leave it alone.
+   */
   private static String copy(org.apache.hadoop.fs.Path source, Configuration conf, Path temp)
       throws IOException {
     MessageDigest digest = sha256();
     try (InputStream in = new DigestInputStream(source.getFileSystem(conf).open(source), digest);
-        OutputStream out = Files.newOutputStream(temp)) {
-      in.transferTo(out);
+        OutputStream out = localOutput(temp)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        write(out, buffer, n, temp);
+      }
     }
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static OutputStream localOutput(Path temp) {
+    try {
+      return Files.newOutputStream(temp);
+    } catch (IOException e) {
+      throw CacheFolder.cannotWrite(temp.getParent(), e);
+    }
+  }
+
+  private static void write(OutputStream out, byte[] buffer, int length, Path temp) {
+    try {
+      out.write(buffer, 0, length);
+    } catch (IOException e) {
+      throw CacheFolder.cannotWrite(temp.getParent(), e);
+    }
   }
 
   private static void moveAtomically(Path temp, Path target) throws IOException {
