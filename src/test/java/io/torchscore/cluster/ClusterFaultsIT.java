@@ -108,6 +108,10 @@ class ClusterFaultsIT {
 
   /** The job's properties: the cluster, two executors of two cores, 16 partitions. */
   private static Map<String, String> conf(String name, String onError) {
+    return conf(cluster, name, onError);
+  }
+
+  private static Map<String, String> conf(StandaloneCluster cluster, String name, String onError) {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.master", cluster.masterUrl());
     conf.put("spark.app.name", "torchscore-" + name);
@@ -215,6 +219,27 @@ class ClusterFaultsIT {
     assertThat(views.stream().map(view -> view.get("executor")).collect(Collectors.toSet())).hasSize(2);
     assertThat(views.get(views.size() - 1)).containsEntry("cached", sha256 + ".pt");
     assertThat(cluster.executorLogs(run.appId())).contains("via SparkFiles");
+  }
+
+  @Test
+  void aHostWhoseCacheDiskIsFullIsAvoidedAndTheJobFinishesExact() throws Exception {
+    // The second host's executors have a /tmp of one page: the model's cache copy cannot be written.
+    Path badRoot = Files.createTempDirectory(root, "full-disk-");
+    try (StandaloneCluster withFullDisk = StandaloneCluster.start(badRoot, List.of("size=2g", "size=4k"))) {
+      ScoringRun run =
+          ScoringRun.run(root.resolve("runs/full-disk"), conf(withFullDisk, "full-disk", "null"), Map.of());
+
+      assertExact(run, "null");
+      List<String> warnings = run.stderr().lines().filter(line -> line.contains("ExecutorProblems")).toList();
+      assertThat(warnings).as(run.describe()).hasSize(1);
+      assertThat(warnings.get(0))
+          .contains("WARN ExecutorProblems: Executor ")
+          .contains(" on " + StandaloneCluster.HOSTS.get(1) + " cannot score: Cannot cache model: cannot create or write folder /tmp/torchscore-cache-")
+          .contains("No space left on device")
+          .endsWith("set spark.torchscore.cache.dir to a local folder this user can write (Spark runs its tasks on other executors)");
+      // A full disk is not a passing fault: no attempt waits to try the copy again.
+      assertThat(withFullDisk.executorLogs(run.appId())).doesNotContain("retrying in");
+    }
   }
 
   /** Faults hit while the output is written, that is while rows are scored; not in the schema scan. */

@@ -32,13 +32,17 @@ public final class StandaloneCluster implements AutoCloseable {
 
   private static final String MASTER_HOST = "127.0.0.1";
 
+  private static final String TMP_OPTIONS = "TORCHSCORE_EXECUTOR_TMP_OPTIONS";
+
   private final Path root;
   private final String masterUrl;
   private final int masterUiPort;
   private final List<Process> daemons = new CopyOnWriteArrayList<>();
+  private final List<String> tmpOptions;
 
-  private StandaloneCluster(Path root, int masterPort, int masterUiPort) {
+  private StandaloneCluster(Path root, int masterPort, int masterUiPort, List<String> tmpOptions) {
     this.root = root;
+    this.tmpOptions = tmpOptions;
     this.masterUrl = "spark://" + MASTER_HOST + ":" + masterPort;
     this.masterUiPort = masterUiPort;
   }
@@ -52,7 +56,21 @@ public final class StandaloneCluster implements AutoCloseable {
    * @throws Exception when the workers do not register in two minutes
    */
   public static StandaloneCluster start(Path root) throws Exception {
-    StandaloneCluster cluster = new StandaloneCluster(root, freePort(), freePort());
+    return start(root, List.of("size=2g", "size=2g"));
+  }
+
+  /**
+   * Starts the master and the workers, each worker's executors with a {@code /tmp} of its own
+   * mount options (e.g. {@code size=4k} for a full disk, {@code ro} for a read-only one), and
+   * waits until both workers have registered.
+   *
+   * @param root a folder outside {@code /tmp}, as for {@link #start(Path)}
+   * @param tmpOptions the tmpfs mount options of each worker's executors' {@code /tmp}
+   * @return the running cluster; close it to stop it
+   * @throws Exception when the workers do not register in two minutes
+   */
+  public static StandaloneCluster start(Path root, List<String> tmpOptions) throws Exception {
+    StandaloneCluster cluster = new StandaloneCluster(root, freePort(), freePort(), tmpOptions);
     // Workers stop their executors as they go; a test JVM that is killed takes its daemons along.
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::destroy, "standalone-cluster-stop"));
     try {
@@ -139,6 +157,8 @@ public final class StandaloneCluster implements AutoCloseable {
       // The worker starts executors with $JAVA_HOME/bin/java: the wrapper.
       builder.environment().put("JAVA_HOME", executorJava.toString());
       builder.environment().put("SPARK_LOCAL_DIRS", local.toString());
+      // The executors the worker starts inherit its environment: the wrapper reads it.
+      builder.environment().put(TMP_OPTIONS, tmpOptions.get(worker));
       daemons.add(builder.start());
     }
     awaitWorkers();
@@ -183,7 +203,7 @@ public final class StandaloneCluster implements AutoCloseable {
             + "set -e\n"
             + "project='" + project + "'\n"
             + "case \"$project\" in /tmp/*) mkdir -p /mnt; mount --bind /tmp /mnt ;; esac\n"
-            + "mount -t tmpfs -o mode=1777,size=2g executor-tmp /tmp\n"
+            + "mount -t tmpfs -o mode=1777,${" + TMP_OPTIONS + ":-size=2g} executor-tmp /tmp\n"
             + "case \"$project\" in /tmp/*)\n"
             + "  mkdir -p \"$project\"\n"
             + "  mount --bind \"/mnt${project#/tmp}\" \"$project\"\n"
