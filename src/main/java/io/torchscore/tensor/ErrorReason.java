@@ -14,7 +14,7 @@ public enum ErrorReason {
   NAN,
   /** A text value (as CSV gives) is not a number. */
   UNPARSEABLE,
-  /** A binary column's bytes are not a JPEG or PNG image. */
+  /** A binary column's bytes are not a JPEG or PNG image, or not a whole one (truncated, corrupt). */
   UNDECODABLE_IMAGE,
   /** An image declares more pixels than a decoder should allocate (a decompression bomb). */
   IMAGE_TOO_LARGE,

@@ -7,7 +7,9 @@ public interface ImageDecoder {
    * Decodes one image.
    *
    * @param encoded the file's bytes
-   * @return its pixels, or null when the bytes are not an image this decoder reads
+   * @return its pixels
+   * @throws UndecodableImageException when the bytes are not a whole image this decoder reads, or
+   *     one it refuses
    */
-  DecodedImage decode(byte[] encoded);
+  DecodedImage decode(byte[] encoded) throws UndecodableImageException;
 }

@@ -89,12 +89,12 @@ public final class ImagePreprocessor {
    * Decodes and preprocesses one image.
    *
    * @param encoded JPEG or PNG bytes
-   * @return {@code 3 * crop * crop} floats, channel-major (RGB), or null when the bytes are not an
-   *     image the decoder reads
+   * @return {@code 3 * crop * crop} floats, channel-major (RGB)
+   * @throws UndecodableImageException when the decoder does not read the bytes as a whole image,
+   *     or refuses its kind
    */
-  public float[] toChw(byte[] encoded) {
-    DecodedImage image = decoder.decode(encoded);
-    return image == null ? null : toChw(image);
+  public float[] toChw(byte[] encoded) throws UndecodableImageException {
+    return toChw(decoder.decode(encoded));
   }
 
   /**

@@ -39,10 +39,11 @@ final class ImageReader implements FeatureReader {
           column,
           "declares " + pixels + " pixels, more than " + MAX_PIXELS + "; it was not decoded");
     }
-    float[] chw = preprocessor.toChw(bytes);
-    if (chw == null) {
-      return new RowError(
-          ErrorReason.UNDECODABLE_IMAGE, column, "holds " + bytes.length + " bytes that are not a JPEG or PNG image");
+    float[] chw;
+    try {
+      chw = preprocessor.toChw(bytes);
+    } catch (UndecodableImageException e) {
+      return new RowError(ErrorReason.UNDECODABLE_IMAGE, column, "holds " + e.getMessage());
     }
     sink.putFloats(0, chw, Platform.FLOAT_ARRAY_OFFSET, chw.length);
     return null;

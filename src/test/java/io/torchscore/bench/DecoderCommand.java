@@ -7,6 +7,7 @@ import io.torchscore.tensor.ImageDecoder;
 import io.torchscore.tensor.ImagePreprocessor;
 import io.torchscore.tensor.OpenCvDecoder;
 import io.torchscore.tensor.ReaderDecoder;
+import io.torchscore.tensor.UndecodableImageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,7 +56,7 @@ final class DecoderCommand implements Callable<Integer> {
   private Path summary;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, UndecodableImageException {
     List<byte[]> files = new ArrayList<>();
     try (Stream<Path> list = Files.list(images)) {
       for (Path file : list.sorted().limit(count).toList()) {
@@ -176,9 +177,9 @@ final class DecoderCommand implements Callable<Integer> {
     }
 
     @Override
-    public DecodedImage decode(byte[] encoded) {
+    public DecodedImage decode(byte[] encoded) throws UndecodableImageException {
       DecodedImage image = half.decode(encoded);
-      return image != null && Math.min(image.width(), image.height()) >= resize ? image : full.decode(encoded);
+      return Math.min(image.width(), image.height()) >= resize ? image : full.decode(encoded);
     }
   }
 }

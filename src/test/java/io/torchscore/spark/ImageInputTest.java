@@ -92,4 +92,41 @@ class ImageInputTest extends SparkTestBase {
     }
     assertThat(result.metrics().badRowsByReason()).containsEntry("undecodable_image", 1L);
   }
+
+  /** PIL refuses a JPEG cut short ("image file is truncated"); libjpeg only warns and fills it in gray. */
+  @Test
+  void aTruncatedJpegIsSkippedAsABadRowWhileTheWholeImagesAreScored() throws Exception {
+    Path dir = Files.createTempDirectory("images");
+    Files.copy(fixture("images/image_0.png"), dir.resolve("image_0.png"));
+    Files.copy(fixture("images/image_1.jpg"), dir.resolve("image_1.jpg"));
+    Files.copy(fixture("image_cases/truncated.jpg"), dir.resolve("truncated.jpg"));
+    Dataset<Row> images = spark.read().format("binaryFile").load(dir.toString());
+
+    ScoreResult result =
+        TorchScorer.builder()
+            .modelPath(fixture("flatten.pt").toString())
+            .featuresCol("content")
+            .image(SMALL)
+            .onError(io.torchscore.config.ScoreSettings.OnError.SKIP)
+            .build()
+            .score(images)
+            .persist();
+    List<Row> scored = result.scored().collectAsList();
+    List<Row> rejects = result.rejects().collectAsList();
+
+    assertThat(scored)
+        .extracting(row -> Path.of(row.<String>getAs("path")).getFileName().toString())
+        .containsExactlyInAnyOrder("image_0.png", "image_1.jpg");
+    for (Row row : scored) {
+      assertThat(row.getList(row.fieldIndex("prediction"))).hasSize(3 * 56 * 56);
+    }
+    assertThat(rejects).hasSize(1);
+    assertThat(rejects.get(0).<String>getAs("path")).endsWith("truncated.jpg");
+    assertThat(rejects.get(0).<String>getAs("_error"))
+        .startsWith("undecodable_image: column 'content' holds JPEG data that is truncated or corrupt (the decoder said: ")
+        .contains("Corrupt JPEG data: premature end of data segment");
+    assertThat(result.metrics().skipped()).isEqualTo(1);
+    assertThat(result.metrics().badRowsByReason()).containsEntry("undecodable_image", 1L);
+    result.unpersist();
+  }
 }

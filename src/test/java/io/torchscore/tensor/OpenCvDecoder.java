@@ -59,13 +59,13 @@ public final class OpenCvDecoder implements ImageDecoder {
   }
 
   @Override
-  public DecodedImage decode(byte[] encoded) {
+  public DecodedImage decode(byte[] encoded) throws UndecodableImageException {
     MatOfByte buffer = new MatOfByte(encoded);
     Mat image = Imgcodecs.imdecode(buffer, flags);
     buffer.release();
     try {
       if (image.empty() || image.channels() != 3) {
-        return null;
+        throw new UndecodableImageException(encoded.length + " bytes that OpenCV does not decode to 3 channels");
       }
       byte[] pixels = new byte[(int) image.total() * 3];
       image.get(0, 0, pixels);

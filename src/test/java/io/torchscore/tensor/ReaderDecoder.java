@@ -2,16 +2,17 @@ package io.torchscore.tensor;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes with one named ImageIO reader, whatever the registry's order: the JDK's own JPEG reader
- * ({@link #JDK_JPEG}) or TwelveMonkeys' ({@link #TWELVEMONKEYS_JPEG}), side by side in one JVM.
+ * ({@link #JDK_JPEG}) or TwelveMonkeys' ({@link #TWELVEMONKEYS_JPEG}), side by side in one JVM,
+ * each read as {@link ImageIoDecoder} reads (a warning makes the image undecodable).
  */
 public final class ReaderDecoder implements ImageDecoder {
 
@@ -50,17 +51,12 @@ public final class ReaderDecoder implements ImageDecoder {
   }
 
   @Override
-  public DecodedImage decode(byte[] encoded) {
+  public DecodedImage decode(byte[] encoded) throws UndecodableImageException {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
-      ImageReader reader = provider.createReaderInstance();
-      try {
-        reader.setInput(in, true, true);
-        return DecodedImage.of(reader.read(0));
-      } finally {
-        reader.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      return null;
+      return ImageIoDecoder.read(provider.createReaderInstance(), in);
+    } catch (IOException e) {
+      // Creating a reader or an in-memory stream: not the bytes' fault.
+      throw new UncheckedIOException(e);
     }
   }
 }
