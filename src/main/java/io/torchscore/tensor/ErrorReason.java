@@ -14,7 +14,10 @@ public enum ErrorReason {
   NAN,
   /** A text value (as CSV gives) is not a number. */
   UNPARSEABLE,
-  /** A binary column's bytes are not a JPEG or PNG image, or not a whole one (truncated, corrupt). */
+  /**
+   * A binary column's bytes are not a JPEG or PNG image, or not a whole one (truncated, corrupt), or
+   * one of a kind refused rather than decoded unlike PIL (16-bit samples, CMYK).
+   */
   UNDECODABLE_IMAGE,
   /** An image declares more pixels than a decoder should allocate (a decompression bomb). */
   IMAGE_TOO_LARGE,

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -19,7 +20,8 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <p>An image is decoded whole or not at all, as PIL decodes it: libjpeg reports truncated or
  * corrupt data as warnings and fills in what is missing, so any warning makes the image
- * undecodable, as does any error.
+ * undecodable, as does any error. Kinds whose pixels would not be PIL's {@code convert("RGB")} are
+ * refused: 16-bit samples, CMYK.
  */
 public final class ImageIoDecoder implements ImageDecoder {
 
@@ -47,7 +49,8 @@ public final class ImageIoDecoder implements ImageDecoder {
    * @param reader a reader for the stream's format
    * @param in the encoded image
    * @return its pixels
-   * @throws UndecodableImageException when the reader fails or warns
+   * @throws UndecodableImageException when the reader fails or warns, or the image is of a kind
+   *     {@link DecodedImage#of} refuses
    */
   static DecodedImage read(ImageReader reader, ImageInputStream in) throws UndecodableImageException {
     String format = reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(Locale.ROOT);
@@ -55,6 +58,12 @@ public final class ImageIoDecoder implements ImageDecoder {
     reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
     try {
       reader.setInput(in, true, true);
+      // Refused before decoding where the header tells: a reader that converts (TwelveMonkeys
+      // turns CMYK into RGB) would hide the kind afterwards.
+      ImageTypeSpecifier raw = reader.getRawImageType(0);
+      if (raw != null) {
+        DecodedImage.checkSupported(raw.getColorModel());
+      }
       BufferedImage image = reader.read(0);
       if (!warnings.isEmpty()) {
         throw unreadable(format, warnings, null);

@@ -1,9 +1,10 @@
 package io.torchscore.tensor;
 
 /**
- * Bytes that are not a whole image: not a JPEG or PNG, or truncated or corrupt. Its message says
- * what the bytes hold, to follow "holds", e.g. {@code PNG data that is truncated or corrupt (the
- * decoder said: Error reading PNG image data; Unexpected end of ZLIB input stream)}.
+ * Bytes that are not an image decoded as PIL's {@code Image.open(..).convert("RGB")} decodes it:
+ * not a JPEG or PNG, truncated or corrupt, or of a kind refused rather than decoded differently
+ * (16-bit samples, CMYK). Its message says what the bytes hold, to follow "holds", e.g. {@code a
+ * CMYK image: convert it to RGB}.
  */
 public final class UndecodableImageException extends Exception {
 

@@ -12,7 +12,7 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Decodes with one named ImageIO reader, whatever the registry's order: the JDK's own JPEG reader
  * ({@link #JDK_JPEG}) or TwelveMonkeys' ({@link #TWELVEMONKEYS_JPEG}), side by side in one JVM,
- * each read as {@link ImageIoDecoder} reads (a warning makes the image undecodable).
+ * each read as {@link ImageIoDecoder} reads (warnings and refused kinds are undecodable).
  */
 public final class ReaderDecoder implements ImageDecoder {
 
