@@ -132,11 +132,19 @@ public final class BatchPredictions {
     return probabilities;
   }
 
+  /**
+   * A row's index of its highest score as torch.argmax gives it: NaN above every number, the first
+   * NaN winning, and of equal scores (0.0 and -0.0 too) the lowest index.
+   */
   private static int argmax(float[] flat, int row, int width) {
     int from = row * width;
     int best = 0;
-    for (int i = 1; i < width; i++) {
-      if (flat[from + i] > flat[from + best]) {
+    for (int i = 0; i < width; i++) {
+      float score = flat[from + i];
+      if (Float.isNaN(score)) {
+        return i;
+      }
+      if (score > flat[from + best]) {
         best = i;
       }
     }

@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A batch's predictions, stored in pieces (a split batch's halves) and written row by row into a
- * reused row, against values computed by hand and PyTorch's top-k of rows with ties, NaN and
- * infinities (src/test/python/make_topk_fixture.py).
+ * reused row, against values computed by hand and PyTorch's top-k and argmax of rows with ties, NaN
+ * and infinities (src/test/python/make_topk_fixture.py).
  */
 class BatchPredictionsTest {
 
@@ -114,7 +114,7 @@ class BatchPredictionsTest {
     assertThat(second.getUTF8String(1).toString()).isEqualTo("owl");
   }
 
-  /** PyTorch's top-3 of rows of 5 scores, raw and after softmax. */
+  /** PyTorch's top-3 of rows of 5 scores, raw and after softmax, and their argmax. */
   private static List<JsonNode> topkRows() throws IOException {
     // Python's json writes NaN, Infinity and -Infinity.
     ObjectMapper json = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
@@ -123,6 +123,37 @@ class BatchPredictionsTest {
       rows.add(json.readTree(line));
     }
     return rows;
+  }
+
+  /** The rows' scores, one after another, as one forward stores them. */
+  private static float[] scoresOf(List<JsonNode> rows) {
+    float[] scores = new float[rows.size() * 5];
+    for (int r = 0; r < rows.size(); r++) {
+      for (int i = 0; i < 5; i++) {
+        scores[r * 5 + i] = rows.get(r).get("scores").get(i).floatValue();
+      }
+    }
+    return scores;
+  }
+
+  /** torch.argmax: the first index of the highest score, the first NaN above every number. */
+  @Test
+  void argmaxTakesTheFirstNaNOrElseTheFirstHighestScoreAsTorchArgmax() throws IOException {
+    List<JsonNode> rows = topkRows();
+    List<String> labels = List.of("a", "b", "c", "d", "e");
+    List<OutputSpec> outputs = List.of(new OutputSpec("scores", null, 5, false, false));
+    BatchPredictions predictions =
+        new BatchPredictions(outputs, Postprocess.ARGMAX, 0, labels, false, rows.size());
+    predictions.store(0, 0, scoresOf(rows));
+    SpecificInternalRow target =
+        new SpecificInternalRow(new StructType().add("c", DataTypes.IntegerType).add("l", DataTypes.StringType));
+
+    for (int r = 0; r < rows.size(); r++) {
+      int expected = rows.get(r).get("argmax").asInt();
+      predictions.write(r, target);
+      assertThat(target.getInt(0)).as("row %s: %s", r, rows.get(r).get("scores")).isEqualTo(expected);
+      assertThat(target.getUTF8String(1).toString()).isEqualTo(labels.get(expected));
+    }
   }
 
   /**
@@ -138,13 +169,7 @@ class BatchPredictionsTest {
     BatchPredictions predictions =
         new BatchPredictions(
             List.of(new OutputSpec("scores", null, 5, false, false)), postprocess, 3, null, false, rows.size());
-    float[] scores = new float[rows.size() * 5];
-    for (int r = 0; r < rows.size(); r++) {
-      for (int i = 0; i < 5; i++) {
-        scores[r * 5 + i] = rows.get(r).get("scores").get(i).floatValue();
-      }
-    }
-    predictions.store(0, 0, scores);
+    predictions.store(0, 0, scoresOf(rows));
     SpecificInternalRow target = new SpecificInternalRow(new StructType().add("t", DataTypes.StringType));
 
     for (int r = 0; r < rows.size(); r++) {
