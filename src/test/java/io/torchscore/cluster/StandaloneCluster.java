@@ -1,5 +1,6 @@
 package io.torchscore.cluster;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
@@ -12,6 +13,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -194,21 +197,22 @@ public final class StandaloneCluster implements AutoCloseable {
   private Path executorJavaHome() throws IOException {
     Path home = root.resolve("executor-java");
     Path bin = Files.createDirectories(home.resolve("bin"));
-    String project = Paths.get("").toAbsolutePath().toString();
+    String kept = String.join(" ", keptUnderTmp());
     Path inNamespace = bin.resolve("in-namespace.sh");
     Files.writeString(
         inNamespace,
         "#!/bin/sh\n"
-            + "# Runs in the executor's own mount namespace: an empty private /tmp, the project kept.\n"
+            + "# Runs in the executor's own mount namespace: an empty private /tmp, the project and the\n"
+            + "# classpath kept.\n"
             + "set -e\n"
-            + "project='" + project + "'\n"
-            + "case \"$project\" in /tmp/*) mkdir -p /mnt; mount --bind /tmp /mnt ;; esac\n"
+            + "kept='" + kept + "'\n"
+            + "if [ -n \"$kept\" ]; then mkdir -p /mnt; mount --bind /tmp /mnt; fi\n"
             + "mount -t tmpfs -o mode=1777,${" + TMP_OPTIONS + ":-size=2g} executor-tmp /tmp\n"
-            + "case \"$project\" in /tmp/*)\n"
-            + "  mkdir -p \"$project\"\n"
-            + "  mount --bind \"/mnt${project#/tmp}\" \"$project\"\n"
-            + "  umount -l /mnt ;;\n"
-            + "esac\n"
+            + "for folder in $kept; do\n"
+            + "  mkdir -p \"$folder\"\n"
+            + "  mount --bind \"/mnt${folder#/tmp}\" \"$folder\"\n"
+            + "done\n"
+            + "if [ -n \"$kept\" ]; then umount -l /mnt; fi\n"
             + "exec \"$@\"\n");
     Path java = bin.resolve("java");
     Files.writeString(
@@ -220,18 +224,42 @@ public final class StandaloneCluster implements AutoCloseable {
     return home;
   }
 
+  /**
+   * The folders directly under {@code /tmp} that hold the project or a classpath entry (a CI
+   * checkout, a Maven repository under {@code /tmp}): bound back into the executors' new
+   * {@code /tmp}, or they could not start.
+   */
+  private static Set<String> keptUnderTmp() {
+    Set<String> kept = new TreeSet<>();
+    List<String> paths = new ArrayList<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+    paths.add(Paths.get("").toAbsolutePath().toString());
+    for (String path : paths) {
+      Path absolute = Paths.get(path).toAbsolutePath().normalize();
+      if (absolute.startsWith("/tmp") && absolute.getNameCount() > 1) {
+        kept.add("/tmp/" + absolute.getName(1));
+      }
+    }
+    return kept;
+  }
+
   /** Fails at once, saying why, where executors cannot have a mount namespace of their own. */
   private void checkNamespaces(Path javaHome) throws Exception {
     Path log = root.resolve("executor-java-check.log");
+    // The executors' main class, loaded as they load it: from the classpath, in the namespace.
     Process check =
-        new ProcessBuilder(javaHome.resolve("bin/java").toString(), "-version")
+        new ProcessBuilder(
+                javaHome.resolve("bin/java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                ExecutorClasspathProbe.class.getName())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
     if (!check.waitFor(1, TimeUnit.MINUTES) || check.exitValue() != 0) {
       throw new IllegalStateException(
-          "Cannot start executors in a mount namespace of their own: unshare --mount and mount -t tmpfs"
-              + " need Linux and root (CAP_SYS_ADMIN); "
+          "Cannot start executors in a mount namespace of their own with the classpath visible:"
+              + " unshare --mount and mount -t tmpfs need Linux and root (CAP_SYS_ADMIN), and the"
+              + " classpath must lie outside /tmp or in a folder bound back into it; "
               + Files.readString(log).strip());
     }
   }
