@@ -162,7 +162,7 @@ class ScoreCommandTest {
             "feature column 'features' is array<double>; expected a numeric column"),
         Arguments.of(
             "spark.torchscore.input.path=/no/such/table",
-            "Cannot read input /no/such/table as json"),
+            "Cannot read input: /no/such/table does not exist; set spark.torchscore.input.path to an existing file or folder"),
         Arguments.of(
             "spark.torchscore.batch.size=-5",
             "Invalid spark.torchscore.batch.size=-5: expected a whole number > 0"),

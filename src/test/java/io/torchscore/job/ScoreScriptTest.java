@@ -46,6 +46,15 @@ class ScoreScriptTest {
         Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
   }
 
+  /** Runs the script with the properties file, an output path and these further arguments. */
+  private Result runWithOutput(String... more) throws IOException, InterruptedException {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("--properties-file", properties().toString(), "--conf", "spark.torchscore.output.path=" + dir.resolve("scored")));
+    args.addAll(List.of(more));
+    return runScript(args.toArray(String[]::new));
+  }
+
   private Path properties() throws IOException {
     Path file = dir.resolve("job.properties");
     Files.write(
@@ -141,10 +150,7 @@ class ScoreScriptTest {
     Path missing = dir.resolve("no-such-table");
 
     Result result =
-        runScript(
-            "--properties-file", properties().toString(),
-            "--conf", "spark.torchscore.input.path=" + missing,
-            "--conf", "spark.torchscore.output.path=" + dir.resolve("scored"));
+        runWithOutput("--conf", "spark.torchscore.input.path=" + missing);
 
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().lines())
@@ -160,10 +166,7 @@ class ScoreScriptTest {
     Files.writeString(dir.resolve("empty-table/_SUCCESS"), "");
 
     Result result =
-        runScript(
-            "--properties-file", properties().toString(),
-            "--conf", "spark.torchscore.input.path=" + dir.resolve("empty-table"),
-            "--conf", "spark.torchscore.output.path=" + dir.resolve("scored"));
+        runWithOutput("--conf", "spark.torchscore.input.path=" + dir.resolve("empty-table"));
 
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().lines())
@@ -176,10 +179,7 @@ class ScoreScriptTest {
   @Test
   void aSettingSparkRefusesAtStartUpIsOneLineWithNoStackTrace() throws Exception {
     Result result =
-        runScript(
-            "--properties-file", properties().toString(),
-            "--conf", "spark.torchscore.output.path=" + dir.resolve("scored"),
-            "--conf", "spark.network.timeoutInterval=200s");
+        runWithOutput("--conf", "spark.network.timeoutInterval=200s");
 
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().lines()).hasSize(1);

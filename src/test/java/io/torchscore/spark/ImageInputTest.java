@@ -71,14 +71,7 @@ class ImageInputTest extends SparkTestBase {
     Files.writeString(dir.resolve("broken.png"), "not a png");
     Dataset<Row> images = spark.read().format("binaryFile").load(dir.toString());
 
-    ScoreResult result =
-        TorchScorer.builder()
-            .modelPath(fixture("flatten.pt").toString())
-            .featuresCol("content")
-            .image(SMALL)
-            .onError(io.torchscore.config.ScoreSettings.OnError.NULL)
-            .build()
-            .score(images);
+    ScoreResult result = flatten(images, io.torchscore.config.ScoreSettings.OnError.NULL);
     List<Row> rows = result.scored().collectAsList();
 
     assertThat(rows).hasSize(2);
@@ -102,15 +95,7 @@ class ImageInputTest extends SparkTestBase {
     Files.copy(fixture("image_cases/truncated.jpg"), dir.resolve("truncated.jpg"));
     Dataset<Row> images = spark.read().format("binaryFile").load(dir.toString());
 
-    ScoreResult result =
-        TorchScorer.builder()
-            .modelPath(fixture("flatten.pt").toString())
-            .featuresCol("content")
-            .image(SMALL)
-            .onError(io.torchscore.config.ScoreSettings.OnError.SKIP)
-            .build()
-            .score(images)
-            .persist();
+    ScoreResult result = flatten(images, io.torchscore.config.ScoreSettings.OnError.SKIP).persist();
     List<Row> scored = result.scored().collectAsList();
     List<Row> rejects = result.rejects().collectAsList();
 
@@ -128,5 +113,16 @@ class ImageInputTest extends SparkTestBase {
     assertThat(result.metrics().skipped()).isEqualTo(1);
     assertThat(result.metrics().badRowsByReason()).containsEntry("undecodable_image", 1L);
     result.unpersist();
+  }
+
+  /** Scores the images' {@code content} with the model that returns its input, on the small transforms. */
+  private static ScoreResult flatten(Dataset<Row> images, io.torchscore.config.ScoreSettings.OnError onError) {
+    return TorchScorer.builder()
+        .modelPath(fixture("flatten.pt").toString())
+        .featuresCol("content")
+        .image(SMALL)
+        .onError(onError)
+        .build()
+        .score(images);
   }
 }

@@ -188,7 +188,7 @@ class OutputsTest extends SparkTestBase {
                         + " ranked_index ARRAY<INT>, `distinct` BOOLEAN, softmax_distinct BOOLEAN"));
 
     List<Row> rows = byId(scored);
-    assertThat(rows).hasSize(13);
+    assertThat(rows).hasSize(15);
     for (Row row : rows) {
       long id = row.<Long>getAs("id");
       boolean distinct = row.<Boolean>getAs(postprocess.equals("topk") ? "distinct" : "softmax_distinct");
