@@ -33,6 +33,8 @@ final class ProgressBarDisplay implements ProgressDisplay {
             .showSpeed(new DecimalFormat("#,##0"))
             .setStyle(ProgressBarStyle.ASCII)
             .setUpdateIntervalMillis(500)
+            // Redrawn each interval, not only when the count grew: the clock ticks, bad rows show.
+            .continuousUpdate()
             .setConsumer(new ConsoleProgressBarConsumer(out, Math.max(columns - 1, 1)))
             .build();
     bar.setExtraMessage(badRows(0));
