@@ -1,19 +1,29 @@
 package io.torchscore.job;
 
 import io.torchscore.spark.ScoreMetrics;
+import io.torchscore.spark.ScoreMetrics.RowsSeen;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.scheduler.StageInfo;
+import scala.Tuple4;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Follows the scoring as Spark runs it: at each task end it shows the counts the driver's
- * accumulators hold, and it times the stages that scored, from the first one's submission to the
- * last one's completion.
+ * Follows the scoring as Spark runs it: it shows the rows seen so far at each task end and at each
+ * executor heartbeat, which carries running tasks' counts ({@code spark.executor.heartbeatInterval}),
+ * and it times the stages that scored, from the first one's submission to the last one's
+ * completion.
  */
 final class ScoreProgress extends SparkListener implements AutoCloseable {
 
@@ -23,6 +33,7 @@ final class ScoreProgress extends SparkListener implements AutoCloseable {
   private final SparkContext sc;
   private final ScoreMetrics metrics;
   private final ProgressDisplay display;
+  private final LiveRowCount live = new LiveRowCount();
   private long firstSubmitted = Long.MAX_VALUE;
   private long lastCompleted = Long.MIN_VALUE;
   private int jobsStarted;
@@ -49,7 +60,29 @@ final class ScoreProgress extends SparkListener implements AutoCloseable {
   }
 
   @Override
+  public void onTaskStart(SparkListenerTaskStart taskStart) {
+    live.started(taskStart.taskInfo().taskId());
+  }
+
+  @Override
+  public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+    // Per running task attempt: (task attempt id, stage id, stage attempt, accumulator values).
+    for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task :
+        CollectionConverters.asJava(update.accumUpdates())) {
+      Map<Integer, RowsSeen> rows = new HashMap<>();
+      for (AccumulableInfo accumulable : CollectionConverters.asJava(task._4())) {
+        rows.putAll(metrics.rowsSeenIn(accumulable));
+      }
+      if (!rows.isEmpty()) {
+        live.reported((Long) task._1(), rows);
+      }
+    }
+    show();
+  }
+
+  @Override
   public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+    live.ended(taskEnd.taskInfo().taskId());
     show();
   }
 
@@ -106,12 +139,15 @@ final class ScoreProgress extends SparkListener implements AutoCloseable {
   @Override
   public void close() {
     sc.removeSparkListener(this);
-    show();
+    // The counts kept from the attempts that ended, as the report gives them: an attempt heard of
+    // as running (a speculative copy killed after the job ended) adds nothing.
+    long bad = metrics.nulled() + metrics.skipped();
+    display.update(metrics.rows() + bad, bad);
     display.close();
   }
 
   private void show() {
-    long bad = metrics.nulled() + metrics.skipped();
-    display.update(metrics.rows() + bad, bad);
+    RowsSeen seen = live.total(metrics.rowsSeenByPartition());
+    display.update(seen.all(), seen.bad());
   }
 }

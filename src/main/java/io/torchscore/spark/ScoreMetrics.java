@@ -7,8 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
+import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.util.AccumulatorV2;
 import org.apache.spark.util.CollectionAccumulator;
@@ -201,6 +203,44 @@ public final class ScoreMetrics implements Serializable {
    */
   public long skipped() {
     return counts.total(SKIPPED);
+  }
+
+  /**
+   * Rows a partition's scoring read, and how many of them were bad (nulled or skipped).
+   *
+   * @param all rows scored, nulled and skipped
+   * @param bad rows nulled and skipped
+   */
+  public record RowsSeen(long all, long bad) {}
+
+  /**
+   * Returns the rows seen per partition, as kept from the task attempts that ended.
+   *
+   * @return partition to its rows; the driver's own counts under -1
+   */
+  public Map<Integer, RowsSeen> rowsSeenByPartition() {
+    Map<Integer, RowsSeen> byPartition = new HashMap<>();
+    counts.forEachPartition((partition, values) -> byPartition.put(partition, PartitionCounts.rowsSeen(values)));
+    return byPartition;
+  }
+
+  /**
+   * Returns the rows a running task attempt has seen so far, from one of the accumulator values
+   * an executor's heartbeat carries ({@code SparkListenerExecutorMetricsUpdate.accumUpdates()}).
+   *
+   * @param accumulable one of a running task attempt's accumulators
+   * @return partition to its rows so far; empty when the accumulator is not these counts
+   */
+  public Map<Integer, RowsSeen> rowsSeenIn(AccumulableInfo accumulable) {
+    if (accumulable.id() != counts.id()
+        || accumulable.update().isEmpty()
+        || !(accumulable.update().get() instanceof Map<?, ?> partitions)) {
+      return Map.of();
+    }
+    Map<Integer, RowsSeen> byPartition = new HashMap<>();
+    partitions.forEach(
+        (partition, values) -> byPartition.put((Integer) partition, PartitionCounts.rowsSeen((long[]) values)));
+    return byPartition;
   }
 
   /**
@@ -497,8 +537,13 @@ public final class ScoreMetrics implements Serializable {
       return sum;
     }
 
-    private static long rowsSeen(long[] values) {
-      return values[ROWS] + values[NULLED] + values[SKIPPED];
+    synchronized void forEachPartition(BiConsumer<Integer, long[]> action) {
+      partitions.forEach(action);
+    }
+
+    static RowsSeen rowsSeen(long[] values) {
+      long bad = values[NULLED] + values[SKIPPED];
+      return new RowsSeen(values[ROWS] + bad, bad);
     }
 
     @Override
@@ -538,7 +583,7 @@ public final class ScoreMetrics implements Serializable {
                 for (int field = 0; field < width; field++) {
                   kept[field] += values[field];
                 }
-              } else if (kept == null || rowsSeen(values) > rowsSeen(kept)) {
+              } else if (kept == null || rowsSeen(values).all() > rowsSeen(kept).all()) {
                 partitions.put(partition, values.clone());
               }
             });
