@@ -52,6 +52,13 @@ public final class ScoreCommand implements Callable<Integer> {
   private static final String SPARK_REDACTION_DEFAULT = "(?i)secret|password|token|access[.]?key";
   // Credentials in a URI: s3a://KEY:SECRET@bucket/...
   private static final String URI_USER_INFO = "(?<=://)[^/@\\s]+@";
+  private static final String HEARTBEAT_INTERVAL = "spark.executor.heartbeatInterval";
+  // Running tasks' counts reach the progress bar with each heartbeat (Spark's default: 10 s).
+  private static final String HEARTBEAT_INTERVAL_DEFAULT = "1s";
+  private static final String HEARTBEAT_MAX_FAILURES = "spark.executor.heartbeat.maxFailures";
+  // An executor exits after this many failed heartbeats in a row: 600 of 1 s keeps Spark's 10
+  // minutes (60 of 10 s) of waiting for a driver that stopped answering.
+  private static final String HEARTBEAT_MAX_FAILURES_DEFAULT = "600";
 
   /** Exit code for a bad or missing setting, model or input: the user can fix it. */
   public static final int EXIT_BAD_INPUT = 2;
@@ -248,7 +255,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
   }
 
-  private static SparkConf sparkConf(Map<String, String> given) {
+  static SparkConf sparkConf(Map<String, String> given) {
     SparkConf sparkConf = new SparkConf();
     given.forEach(sparkConf::set);
     if (!sparkConf.contains("spark.master")) {
@@ -272,6 +279,10 @@ public final class ScoreCommand implements Callable<Integer> {
     String master = sparkConf.get("spark.master");
     if (!master.startsWith("local") || master.startsWith("local-cluster")) {
       sparkConf.setIfMissing("spark.excludeOnFailure.enabled", "true");
+    }
+    if (!sparkConf.contains(HEARTBEAT_INTERVAL)) {
+      sparkConf.set(HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_DEFAULT);
+      sparkConf.setIfMissing(HEARTBEAT_MAX_FAILURES, HEARTBEAT_MAX_FAILURES_DEFAULT);
     }
     String plugins = sparkConf.get(SPARK_PLUGINS, "");
     if (!Arrays.asList(plugins.split("\\s*,\\s*")).contains(FailFastPlugin.class.getName())) {

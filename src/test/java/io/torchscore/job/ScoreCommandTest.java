@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -206,6 +208,22 @@ class ScoreCommandTest {
     } finally {
       spark.stop();
     }
+  }
+
+  @Test
+  void executorsReportRunningTasksCountsEverySecondUnlessTheUserChoseAnInterval() {
+    SparkConf chosenByTheJob = ScoreCommand.sparkConf(Map.of());
+    // 600 failed heartbeats of 1 s: Spark's 10 minutes (60 of 10 s) before an executor gives up.
+    assertThat(chosenByTheJob.get("spark.executor.heartbeatInterval")).isEqualTo("1s");
+    assertThat(chosenByTheJob.get("spark.executor.heartbeat.maxFailures")).isEqualTo("600");
+
+    SparkConf chosenByTheUser = ScoreCommand.sparkConf(Map.of("spark.executor.heartbeatInterval", "5s"));
+    assertThat(chosenByTheUser.get("spark.executor.heartbeatInterval")).isEqualTo("5s");
+    assertThat(chosenByTheUser.contains("spark.executor.heartbeat.maxFailures")).isFalse();
+
+    SparkConf patienceChosen = ScoreCommand.sparkConf(Map.of("spark.executor.heartbeat.maxFailures", "30"));
+    assertThat(patienceChosen.get("spark.executor.heartbeatInterval")).isEqualTo("1s");
+    assertThat(patienceChosen.get("spark.executor.heartbeat.maxFailures")).isEqualTo("30");
   }
 
   @Test
