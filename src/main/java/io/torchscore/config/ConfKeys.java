@@ -80,8 +80,8 @@ public final class ConfKeys {
   public static final Setting<String> PRECISION =
       choice("precision", "auto",
           "auto: the model's own dtype; fp32; fp16: cast a float32 model to half precision once"
-              + " at load; bf16 is refused (DJL 0.36 cannot make bfloat16 tensors)",
-          "auto", "fp32", "fp16", "bf16");
+              + " at load (not bf16: DJL 0.36's PyTorch JNI terminates the JVM on bfloat16 tensors)",
+          "auto", "fp32", "fp16");
 
   // Forwards in flight per GPU, so tasks sharing a card do not run it out of memory.
   public static final Setting<Integer> GPU_CONCURRENCY =

@@ -99,11 +99,6 @@ public final class ScoreSettings implements Serializable {
           value,
           String.join(", ", setting.allowed()));
     }
-    TorchScoreException.check(
-        !"bf16".equals(precision()),
-        "Invalid %s=bf16: DJL 0.36's PyTorch engine cannot create bfloat16 tensors (its JNI"
-            + " terminates the JVM); use fp16 or fp32",
-        ConfKeys.PRECISION);
     image();
   }
 

@@ -111,11 +111,12 @@ public final class ScoreCommand implements Callable<Integer> {
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ScoreCommand());
+    int width = cli.getUsageHelpWidth();
     StringBuilder settings = new StringBuilder();
     for (Setting<?> setting : ConfKeys.all()) {
-      settings.append("  ").append(ConfKeys.describe(setting)).append("%n");
+      settings.append(hangingIndent(ConfKeys.describe(setting), width));
     }
-    settings.append("  ").append(ConfKeys.INPUT_OPTION_PREFIX).append("<name>: a reader option%n");
+    settings.append(hangingIndent(ConfKeys.INPUT_OPTION_PREFIX + "<name>: a reader option", width));
     cli.getCommandSpec()
         .usageMessage()
         .footerHeading("%nSettings (Spark conf keys, from --conf, --properties-file or spark-submit):%n")
@@ -127,6 +128,25 @@ public final class ScoreCommand implements Callable<Integer> {
           return EXIT_BAD_INPUT;
         });
     return cli;
+  }
+
+  /**
+   * Wraps a setting's description to the help's width: the key two spaces in, its wrapped lines six,
+   * so that each key stands out.
+   */
+  static String hangingIndent(String text, int width) {
+    StringBuilder lines = new StringBuilder();
+    StringBuilder line = new StringBuilder("  ");
+    for (String word : text.split(" ")) {
+      if (line.length() > 6 && line.length() + 1 + word.length() > width) {
+        lines.append(line).append("%n");
+        line = new StringBuilder("      ");
+      } else if (line.length() > 2 && !line.toString().isBlank()) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    return lines.append(line).append("%n").toString();
   }
 
   private static String badOption(CommandLine.ParameterException e) {

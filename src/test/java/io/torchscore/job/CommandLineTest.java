@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -36,6 +37,20 @@ class CommandLineTest {
     }
     assertThat(help).contains("spark.torchscore.device(auto|cpu|gpu),defaultauto:");
     assertThat(help).contains("spark.torchscore.postprocess(none|softmax|argmax|topk|softmax+topk),defaultnone:");
+  }
+
+  @Test
+  void helpIndentsEachSettingsWrappedLinesUnderItsKeyAndListsOnlyAcceptedChoices() {
+    assertThat(run("--help")).isZero();
+
+    List<String> lines = out.toString().lines().toList();
+    List<String> settings = lines.subList(lines.indexOf("Settings (Spark conf keys, from --conf, --properties-file or spark-submit):") + 1, lines.size()).stream()
+            .filter(line -> !line.isBlank())
+            .toList();
+    assertThat(settings).isNotEmpty().allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+    assertThat(settings).allSatisfy(line -> assertThat(line).matches("  spark\\.torchscore\\..*|      \\S.*"));
+    assertThat(settings.stream().filter(line -> line.startsWith("  spark.")).count()).isEqualTo(ConfKeys.all().size() + 1);
+    assertThat(out.toString()).contains("spark.torchscore.precision (auto|fp32|fp16), default auto:");
   }
 
   @Test
