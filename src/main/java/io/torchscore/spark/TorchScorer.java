@@ -16,6 +16,7 @@ import io.torchscore.model.ModelEngine;
 import io.torchscore.model.ModelFetcher;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.InputLayout;
+import io.torchscore.tensor.MlVectors;
 import io.torchscore.tensor.OutputLayout;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -323,7 +323,7 @@ public final class TorchScorer {
       return java.util.Optional.empty();
     }
     StructField field = schema.apply(column);
-    if (!(field.dataType() instanceof org.apache.spark.ml.linalg.VectorUDT)) {
+    if (!MlVectors.isVector(field.dataType())) {
       return java.util.Optional.empty();
     }
     int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(field).size();
@@ -352,8 +352,10 @@ public final class TorchScorer {
         "Cannot score: feature column '%s' has no value to learn the input's length from; set %s",
         column,
         ConfKeys.INPUT_SHAPE);
-    Object value = first.get(0).get(0);
-    return value instanceof Vector vector ? vector.size() : first.get(0).getList(0).size();
+    // Spark ML's classes are touched only for a vector column: spark-mllib may be absent.
+    return MlVectors.isVector(input.schema().apply(column).dataType())
+        ? ((org.apache.spark.ml.linalg.Vector) first.get(0).get(0)).size()
+        : first.get(0).getList(0).size();
   }
 
   private List<String> labels(SparkSession spark) {

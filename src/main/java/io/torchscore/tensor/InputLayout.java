@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToIntFunction;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
@@ -129,7 +128,7 @@ public final class InputLayout implements Serializable {
           int64(settings, isIntegral(array.elementType())),
           shape);
     }
-    if (columns.size() == 1 && type.equals(SQLDataTypes.VectorType())) {
+    if (columns.size() == 1 && MlVectors.isVector(type)) {
       long[] shape = shape(declared, first.name(), lengthProbe);
       return new InputSpec(
           columns, new VectorReader(index, first.name(), width(shape)), int64(settings, false), shape);

@@ -1,0 +1,115 @@
+package io.torchscore.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * README's library quick start as a user runs it: the library jar installed into the Maven
+ * repository, then the example project (examples/library: Spark provided) built and run with
+ * {@code mvn compile exec:exec} in a folder of its own.
+ */
+class LibraryExampleIT {
+
+  private static final Path FIXTURES = Paths.get("src/test/resources/fixtures");
+
+  @TempDir Path dir;
+
+  @Test
+  void theExampleProjectBuildsAgainstTheInstalledJarAndPrintsPyTorchsPredictionsQuietly() throws Exception {
+    String repo = System.getProperty("torchscore.mavenRepo");
+    Path jar = Paths.get(System.getProperty("torchscore.libraryJar"));
+    assertThat(
+            mvn(
+                "install",
+                "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
+                "-Dmaven.repo.local=" + repo,
+                "-Dfile=" + jar.toAbsolutePath(),
+                "-DpomFile=" + Paths.get("pom.xml").toAbsolutePath()))
+        .isZero();
+    Path project = dir.resolve("example");
+    copy(Paths.get("examples/library"), project);
+
+    int code =
+        mvnIn(
+            project,
+            "run",
+            "compile",
+            "exec:exec",
+            "-Dmaven.repo.local=" + repo,
+            "-Dmodel=" + FIXTURES.resolve("tutorial_mlp.pt").toAbsolutePath(),
+            "-Dinput=" + FIXTURES.resolve("tutorial_mlp.jsonl").toAbsolutePath());
+
+    String out = Files.readString(dir.resolve("run.out"), StandardCharsets.UTF_8);
+    String err = Files.readString(dir.resolve("run.err"), StandardCharsets.UTF_8);
+    assertThat(code).as(out + err).isZero();
+    // Maven's -q mode still wraps the output in colour resets.
+    List<String> printed =
+        out.replaceAll("\u001b\\[[0-9;]*m", "").lines().filter(line -> line.matches("\\d+ \\S+")).toList();
+    List<JsonNode> fixture = fixtureRows();
+    assertThat(printed).as(out).hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      String[] fields = printed.get(i).split(" ");
+      assertThat(Long.parseLong(fields[0])).isEqualTo(fixture.get(i).get("id").asLong());
+      assertThat(Double.parseDouble(fields[1])).isCloseTo(fixture.get(i).get("expected").asDouble(), within(1e-5));
+    }
+    // The example's log4j2.properties: warnings and torchscore's events, no stack trace.
+    assertThat(err).doesNotContain("CudaUtils").doesNotContain("InterruptedException").doesNotContain("\tat ");
+    assertThat(err.lines().filter(line -> line.contains(" INFO ") && !line.contains(" io.torchscore") && !line.matches(".* (ModelFetcher|DjlEnvironment|ModelCache|TorchScorer|NativeLibraryCheck): .*")))
+        .as("Spark's INFO lines")
+        .isEmpty();
+  }
+
+  private static List<JsonNode> fixtureRows() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(FIXTURES.resolve("tutorial_mlp.jsonl"))) {
+      rows.add(json.readTree(line));
+    }
+    return rows;
+  }
+
+  private int mvn(String name, String... args) throws Exception {
+    return mvnIn(Paths.get("").toAbsolutePath(), name, args);
+  }
+
+  /** Runs Maven in batch mode in a folder, its output in {@code <name>.out} and {@code .err}. */
+  private int mvnIn(Path folder, String name, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-ntp", "-q"));
+    command.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(command)
+            .directory(folder.toFile())
+            .redirectOutput(dir.resolve(name + ".out").toFile())
+            .redirectError(dir.resolve(name + ".err").toFile())
+            .start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("mvn %s ended in five minutes", name).isTrue();
+    return process.exitValue();
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.filter(f -> !f.toString().contains("/target")).toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
+  }
+}
