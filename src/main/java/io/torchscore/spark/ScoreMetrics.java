@@ -99,6 +99,7 @@ public final class ScoreMetrics implements Serializable {
 
   void scored(int count) {
     counts.increment(ROWS, count);
+    counts.markRowsScored(MARKS, System.currentTimeMillis());
     rowsShown.add(count);
   }
 
@@ -296,7 +297,9 @@ public final class ScoreMetrics implements Serializable {
   private static final int STARTED_MS = TIMINGS + STAGE_COUNT * LatencyHistogram.BUCKETS;
   private static final int FINISHED_MS = STARTED_MS + 1;
   private static final int ATTEMPT = FINISHED_MS + 1;
-  private static final int WIDTH = ATTEMPT + 1;
+  // When the partition's batches were scored: see PartitionTimeline.
+  private static final int MARKS = ATTEMPT + 1;
+  private static final int WIDTH = MARKS + PartitionTimeline.WIDTH;
 
   // One entry per model load: "attempt<TAB>executor<TAB>host<TAB>nanos" (attempt 0: outside a task).
   private final CollectionAccumulator<String> modelLoadTimes = new CollectionAccumulator<>();
@@ -362,8 +365,10 @@ public final class ScoreMetrics implements Serializable {
   public record ModelLoad(String executor, String host, double millis) {}
 
   /**
-   * Rows scored over time: each partition's rows spread evenly over its scoring time, summed per
-   * time bucket since the first partition started.
+   * Rows scored over time, summed per time bucket since the first partition started. Each
+   * partition's rows are placed by the times its batches' predictions were stored: the rows of
+   * the batches that ended at a mark are spread over the time since the mark before it (or since
+   * the partition started).
    *
    * @param startMillis when the first partition started, epoch milliseconds
    * @param bucketMillis the width of a bucket
@@ -457,40 +462,38 @@ public final class ScoreMetrics implements Serializable {
    * @return the series; no buckets when no task scored
    */
   public Throughput throughput(int buckets) {
-    List<long[]> partitions = new ArrayList<>();
+    List<PartitionTimeline> partitions = new ArrayList<>();
     counts.value().forEach(
         (partition, values) -> {
           if (partition != PartitionCounts.DRIVER && values[FINISHED_MS] >= values[STARTED_MS] && values[STARTED_MS] > 0) {
-            partitions.add(values);
+            partitions.add(PartitionTimeline.read(values, MARKS, values[STARTED_MS], values[FINISHED_MS], values[ROWS]));
           }
         });
+    return throughput(partitions, buckets);
+  }
+
+  /**
+   * Returns partitions' rows scored over time, in about {@code buckets} buckets of a round width.
+   *
+   * @param partitions the partitions' timelines
+   * @param buckets the most buckets wanted
+   * @return the series; no buckets when there are no partitions
+   */
+  static Throughput throughput(List<PartitionTimeline> partitions, int buckets) {
     if (partitions.isEmpty()) {
       return new Throughput(0, 1, new long[0]);
     }
-    long start = partitions.stream().mapToLong(v -> v[STARTED_MS]).min().getAsLong();
-    long end = partitions.stream().mapToLong(v -> v[FINISHED_MS]).max().getAsLong();
+    long start = partitions.stream().mapToLong(PartitionTimeline::startedMillis).min().getAsLong();
+    long end = partitions.stream().mapToLong(PartitionTimeline::finishedMillis).max().getAsLong();
     long width = roundWidth((end - start + 1) / (double) buckets);
     long[] rows = new long[(int) ((end - start) / width) + 1];
-    for (long[] values : partitions) {
+    for (PartitionTimeline partition : partitions) {
       for (int bucket = 0; bucket < rows.length; bucket++) {
         long from = start + bucket * width;
-        rows[bucket] += rowsBefore(values, from + width) - rowsBefore(values, from);
+        rows[bucket] += partition.rowsBefore(from + width) - partition.rowsBefore(from);
       }
     }
     return new Throughput(start, width, rows);
-  }
-
-  /** Returns the partition's rows scored before a time, its rows spread evenly over its scoring time. */
-  private static long rowsBefore(long[] values, long millis) {
-    long started = values[STARTED_MS];
-    long finished = values[FINISHED_MS];
-    if (millis > finished) {
-      return values[ROWS];
-    }
-    if (millis <= started) {
-      return 0;
-    }
-    return (long) Math.floor(values[ROWS] * (double) (millis - started) / (finished - started + 1));
   }
 
   private static long roundWidth(double millis) {
@@ -527,6 +530,15 @@ public final class ScoreMetrics implements Serializable {
       TaskContext task = TaskContext.get();
       partitions.computeIfAbsent(task == null ? DRIVER : task.partitionId(), p -> new long[width])[
           field] += amount;
+    }
+
+    /** Marks, in the running task's partition, that a batch's rows were scored (see {@link PartitionTimeline}). */
+    synchronized void markRowsScored(int at, long millis) {
+      TaskContext task = TaskContext.get();
+      if (task != null) {
+        long[] values = partitions.computeIfAbsent(task.partitionId(), p -> new long[width]);
+        PartitionTimeline.mark(values, at, millis, values[ROWS]);
+      }
     }
 
     synchronized long total(int field) {
