@@ -206,16 +206,15 @@ final class HtmlReport {
                   count));
         }
       }
-      // Labels at each half decade (0.1, 0.316, 1, 3.16 ms, ...), or each decade on a wide range.
-      int labelStep = groups > 40 ? 10 : 5;
-      for (int bucket = first; bucket <= last + 1; bucket++) {
-        if (bucket >= 1 && (bucket - 1) % labelStep == 0) {
-          double x = LEFT + (bucket - first) * groupWidth;
-          html.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x, TOP + plot, x, TOP + plot + 4));
-          xLabel(html, x, TOP + plot, number(LatencyHistogram.lowerMillis(bucket)));
-        }
+      // The axis runs from the first drawn bucket's lower bound (0.1 ms for the one below it) to the last's upper bound.
+      double low = LatencyHistogram.lowerMillis(Math.max(first, 1));
+      double high = LatencyHistogram.lowerMillis(Math.min(last + 1, LatencyHistogram.BUCKETS - 1));
+      for (double tick : logTicks(low, high)) {
+        double x = LEFT + (LatencyHistogram.position(tick) - first) * groupWidth;
+        html.append(String.format(Locale.ROOT, "<line class=\"axis tick\" data-ms=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", number(tick), x, TOP + plot, x, TOP + plot + 4));
+        xLabel(html, x, TOP + plot, number(tick));
       }
-      axisTitle(html, LEFT + PLOT_WIDTH / 2.0, TOP + plot + 34, "milliseconds per batch (log scale, 10 buckets a decade; a tick at each bucket's lower bound)");
+      axisTitle(html, LEFT + PLOT_WIDTH / 2.0, TOP + plot + 34, "milliseconds per batch (log scale, 10 buckets a decade)");
       html.append("</svg>\n<p class=\"legend\">");
       for (int stage = 0; stage < STAGES.length; stage++) {
         html.append("<span style=\"background:").append(STAGE_COLORS[stage]).append("\"></span>").append(STAGES[stage]);
@@ -394,6 +393,31 @@ final class HtmlReport {
             x,
             y,
             escape(text)));
+  }
+
+  /**
+   * Returns the ticks of a log axis from {@code low} to {@code high}: each power of ten, and 2 and
+   * 5 times each when the axis spans fewer than three decades.
+   *
+   * @param low the axis's smallest value, above 0
+   * @param high its largest
+   * @return the ticks, ascending
+   */
+  static List<Double> logTicks(double low, double high) {
+    boolean between = Math.log10(high / low) < 3;
+    // Bounds computed as powers of ten are off by a few ulps: a tick on a bound is kept.
+    double from = low * (1 - 1e-9);
+    double to = high * (1 + 1e-9);
+    List<Double> ticks = new ArrayList<>();
+    for (int exponent = (int) Math.floor(Math.log10(from)); exponent <= Math.floor(Math.log10(to)); exponent++) {
+      for (int step : between ? new int[] {1, 2, 5} : new int[] {1}) {
+        double tick = step * Math.pow(10, exponent);
+        if (tick >= from && tick <= to) {
+          ticks.add(tick);
+        }
+      }
+    }
+    return ticks;
   }
 
   /** Returns 1, 2 or 5 times a power of ten, at least the value (1 for 0). */

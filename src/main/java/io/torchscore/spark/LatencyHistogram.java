@@ -77,6 +77,17 @@ public final class LatencyHistogram {
   }
 
   /**
+   * Returns where a duration lies on the buckets' log scale, for drawing them: bucket {@code i}
+   * spans positions {@code i} to {@code i + 1} for {@code i} from 1 to {@link #BUCKETS} - 2.
+   *
+   * @param millis a duration of at least 0.1 ms
+   * @return the position, 1 at 0.1 ms and 11 at 1 ms
+   */
+  public static double position(double millis) {
+    return 1 + Math.log10(millis / SMALLEST_MILLIS) * PER_DECADE;
+  }
+
+  /**
    * Returns the count of each bucket.
    *
    * @return {@link #BUCKETS} counts

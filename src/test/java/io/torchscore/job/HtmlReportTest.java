@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torchscore.spark.LatencyHistogram;
 import io.torchscore.spark.ScoreMetrics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +82,30 @@ class HtmlReportTest {
     assertThat(html).contains("data-executor=\"driver\" data-host=\"host-a\" data-ms=\"120.5\"");
     assertThat(html).contains("data-executor=\"1\" data-host=\"host-b\" data-ms=\"80.25\"");
     assertThat(html).contains("<tr data-key=\"spark.torchscore.batch.size\"><td>spark.torchscore.batch.size</td><td>100</td></tr>");
+  }
+
+  @Test
+  void logAxesTickEachDecadeWithTwoAndFiveOnlyBelowThreeDecades() {
+    assertThat(HtmlReport.logTicks(0.1, 15.85)).containsExactly(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0);
+    // 1 to 999 is 2.9996 decades; 1 to 1000 is 3.
+    assertThat(HtmlReport.logTicks(1, 999)).containsExactly(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0);
+    assertThat(HtmlReport.logTicks(1, 1000)).containsExactly(1.0, 10.0, 100.0, 1000.0);
+    assertThat(HtmlReport.logTicks(0.1995, 1258.9)).containsExactly(1.0, 10.0, 100.0, 1000.0);
+  }
+
+  @Test
+  void theBatchTimeAxisIsTickedByTheLogRule() {
+    String html = HtmlReport.render(report(Map.of()));
+
+    // Buckets 0 (under 0.1 ms) to 22 (up to 0.1 * 10^2.2 = 15.85 ms): 2.2 decades from 0.1 ms.
+    List<String> ticks = new ArrayList<>();
+    Matcher tick = Pattern.compile("class=\"axis tick\" data-ms=\"([^\"]+)\"").matcher(html);
+    while (tick.find()) {
+      ticks.add(tick.group(1));
+    }
+    assertThat(ticks).containsExactly("0.1", "0.2", "0.5", "1", "2", "5", "10");
+    // 23 buckets over 660 px; 1 ms is where bucket 11 starts: 80 + 660 * 11 / 23 = 395.65.
+    assertThat(html).contains("data-ms=\"1\" x1=\"395.7\"");
   }
 
   @Test

@@ -40,6 +40,15 @@ class LatencyHistogramTest {
   }
 
   @Test
+  void positionsOnTheScaleCountBucketsFromATenthOfAMillisecond() {
+    assertThat(LatencyHistogram.position(0.1)).isCloseTo(1.0, within(1e-12));
+    assertThat(LatencyHistogram.position(1)).isCloseTo(11.0, within(1e-12));
+    // 2 ms: 1 + 10 * log10(20) = 1 + 13.0103 (bucket 14 spans 1.9953 to 2.5119 ms).
+    assertThat(LatencyHistogram.position(2)).isCloseTo(14.0103, within(1e-4));
+    assertThat(LatencyHistogram.position(100_000)).isCloseTo(61.0, within(1e-9));
+  }
+
+  @Test
   void percentilesAreTheUpperBoundOfTheBucketHoldingTheRank() {
     long[] counts = new long[LatencyHistogram.BUCKETS];
     counts[11] = 50; // [1, 1.2589) ms
