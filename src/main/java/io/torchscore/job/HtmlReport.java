@@ -1,8 +1,10 @@
 package io.torchscore.job;
 
+import io.torchscore.config.ConfKeys;
 import io.torchscore.spark.LatencyHistogram;
 import io.torchscore.spark.ScoreMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +14,11 @@ import org.apache.hadoop.fs.Path;
  * Renders a run report as one HTML page that opens offline: a summary, charts drawn as inline SVG
  * (throughput over time, batch time per stage, bad rows by reason, model load time per executor)
  * and the settings used. Every bar carries its numbers in {@code data-*} attributes and a
- * tooltip, so the page can be read by a test as well as by people.
+ * tooltip, so the page can be read by a test as well as by people. A chart with nothing but zeros
+ * is not drawn: a line says so instead.
+ *
+ * <p>Every log axis is ticked by one rule ({@link #logTicks}): each power of ten, and 2 and 5
+ * times each when the axis spans fewer than three decades.
  */
 final class HtmlReport {
 
@@ -57,13 +63,14 @@ final class HtmlReport {
         .append("h1{font-size:22px}h2{font-size:17px;margin-top:28px}\n")
         .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}\n")
         .append("td.num{text-align:right}svg text{font-size:11px;fill:#333}.axis{stroke:#888}.grid{stroke:#eee}\n")
+        .append(".rate{stroke:#222;stroke-dasharray:6 4}\n")
         .append(".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}\n")
         .append(".empty{color:#777;font-style:italic}\n")
         .append("</style>\n</head>\n<body>\n<h1>torchscore run report</h1>\n");
     summary(html, report);
-    throughput(html, report.details().throughput(), report.rowsScored());
+    throughput(html, report);
     batchTimes(html, report.details().batchTimes());
-    badRows(html, report.badRowsByReason());
+    badRows(html, report);
     modelLoads(html, report.details().modelLoads());
     settings(html, report.details().settings());
     traces(html, report.details().profileTraces());
@@ -80,6 +87,13 @@ final class HtmlReport {
         .append(report.rowsSkipped())
         .append("\" data-batches=\"")
         .append(report.batches())
+        .append(String.format(Locale.ROOT, "\" data-rows-per-s=\"%.1f\" data-scoring-rows-per-s=\"%.1f\"", report.rowsPerSecond(), report.scoringRowsPerSecond()))
+        .append("\" data-nan-inputs=\"")
+        .append(report.nonFinite().nanInputs())
+        .append("\" data-infinite-inputs=\"")
+        .append(report.nonFinite().infiniteInputs())
+        .append("\" data-nan-outputs=\"")
+        .append(report.nonFinite().nanOutputs())
         .append("\">\n");
     row(html, "model", report.model());
     row(html, "input", report.input());
@@ -87,35 +101,77 @@ final class HtmlReport {
     row(html, "rows scored", String.format(Locale.ROOT, "%,d", report.rowsScored()));
     row(html, "bad rows", String.format(Locale.ROOT, "%,d nulled, %,d skipped", report.rowsNulled(), report.rowsSkipped()));
     row(html, "batches", String.format(Locale.ROOT, "%,d of up to %,d rows", report.batches(), report.batchSize()));
-    row(html, "wall time", String.format(Locale.ROOT, "%.2f s (%,.0f rows/s)", report.seconds(), report.rowsPerSecond()));
+    row(
+        html,
+        "scoring rate",
+        String.format(
+            Locale.ROOT,
+            "%,.0f rows/s over the %.2f s the scoring stages ran (reading, scoring and writing rows)",
+            report.scoringRowsPerSecond(),
+            report.scoringSeconds()));
+    row(
+        html,
+        "wall time",
+        String.format(Locale.ROOT, "%.2f s (%,.0f rows/s, Spark's and the model's start-up included)", report.seconds(), report.rowsPerSecond()));
+    RunReport.NonFinite nonFinite = report.nonFinite();
+    row(
+        html,
+        "NaN / Inf values",
+        String.format(
+            Locale.ROOT,
+            "features: %,d NaN, %,d infinite; predictions: %,d NaN (%s)",
+            nonFinite.nanInputs(),
+            nonFinite.infiniteInputs(),
+            nonFinite.nanOutputs(),
+            rejectsNaN(report)
+                ? "spark.torchscore.nan=reject: rows with such features are bad rows (nan)"
+                : "spark.torchscore.nan=allow: rows with such features are scored"));
     html.append("</table>\n");
+  }
+
+  /** Returns whether the run made rows with NaN or infinite features bad rows. */
+  private static boolean rejectsNaN(RunReport report) {
+    return "reject".equals(report.details().settings().getOrDefault(ConfKeys.NAN.key(), ConfKeys.NAN.defaultValue()));
   }
 
   private static void row(StringBuilder html, String name, String value) {
     html.append("<tr><th>").append(escape(name)).append("</th><td>").append(escape(value)).append("</td></tr>\n");
   }
 
-  /** Rows per second in each time bucket, as vertical bars. */
-  private static void throughput(StringBuilder html, ScoreMetrics.Throughput series, long rowsScored) {
+  /**
+   * Rows per second in each time bucket, as vertical bars, as the partitions measured them, and
+   * the scoring rate as a dashed line.
+   */
+  private static void throughput(StringBuilder html, RunReport report) {
     html.append("<h2>Throughput over time</h2>\n");
+    ScoreMetrics.Throughput series = report.details().throughput();
     long[] rows = series.rows();
-    if (rows.length == 0) {
+    if (Arrays.stream(rows).allMatch(count -> count == 0)) {
       html.append("<p class=\"empty\" id=\"throughput-empty\">No task scored rows.</p>\n");
       return;
     }
     double bucketSeconds = series.bucketMillis() / 1000.0;
-    double top = 0;
+    double scoringRate = report.scoringRowsPerSecond();
+    double top = scoringRate;
     for (long count : rows) {
       top = Math.max(top, count / bucketSeconds);
     }
     top = niceCeiling(top);
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<p id=\"throughput-note\">Rows scored in each %s s, placed by when each partition's batches ended: a"
+                + " batch's rows are spread over the time since the partition's previous batch ended (or since"
+                + " it started). Dashed: the scoring rate, %,.0f rows/s.</p>\n",
+            number(bucketSeconds),
+            scoringRate));
     int height = 220;
     int plot = height - TOP - BOTTOM;
     html.append(svgOpen("throughput", height))
         .append(" data-bucket-ms=\"")
         .append(series.bucketMillis())
         .append("\" data-rows-scored=\"")
-        .append(rowsScored)
+        .append(report.rowsScored())
         .append("\">\n");
     yAxis(html, top, plot, "rows/s");
     double barWidth = PLOT_WIDTH / (double) rows.length;
@@ -142,6 +198,17 @@ final class HtmlReport {
               rows[i],
               perSecond));
     }
+    double rateY = TOP + plot - plot * scoringRate / top;
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<line class=\"rate\" data-rows-per-s=\"%.1f\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"><title>scoring rate: %,.0f rows/s</title></line>\n",
+            scoringRate,
+            LEFT,
+            rateY,
+            WIDTH - RIGHT,
+            rateY,
+            scoringRate));
     int labelEvery = Math.max(1, (int) Math.ceil(rows.length / 10.0));
     for (int i = 0; i <= rows.length; i += labelEvery) {
       xLabel(html, LEFT + i * barWidth, TOP + plot, String.format(Locale.ROOT, "%.1f", i * bucketSeconds));
@@ -240,18 +307,26 @@ final class HtmlReport {
         + " (at most 26% above the true value).</p>\n");
   }
 
-  private static void badRows(StringBuilder html, Map<String, Long> byReason) {
+  private static void badRows(StringBuilder html, RunReport report) {
     html.append("<h2>Bad rows by reason</h2>\n");
+    RunReport.NonFinite nonFinite = report.nonFinite();
+    long nonFiniteInputs = nonFinite.nanInputs() + nonFinite.infiniteInputs();
     List<Bar> bars = new ArrayList<>();
-    byReason.forEach(
-        (reason, count) ->
-            bars.add(
-                new Bar(
-                    reason,
-                    count,
-                    String.format(Locale.ROOT, "%,d", count),
-                    "data-reason=\"" + escape(reason) + "\" data-count=\"" + count + "\"")));
-    horizontalBars(html, "bad-rows", bars, "#e15759", "rows");
+    report.badRowsByReason().forEach(
+        (reason, count) -> {
+          String text = String.format(Locale.ROOT, "%,d", count);
+          if ("nan".equals(reason) && nonFiniteInputs > 0 && !rejectsNaN(report)) {
+            // The reason counts rows only with nan=reject; say what a 0 here hides.
+            text +=
+                String.format(
+                    Locale.ROOT,
+                    " (nan=allow scored %,d NaN and %,d infinite feature values)",
+                    nonFinite.nanInputs(),
+                    nonFinite.infiniteInputs());
+          }
+          bars.add(new Bar(reason, count, text, "data-reason=\"" + escape(reason) + "\" data-count=\"" + count + "\""));
+        });
+    horizontalBars(html, "bad-rows", bars, "#e15759", "rows", "No bad rows: every row read was scored.");
   }
 
   private static void modelLoads(StringBuilder html, List<ScoreMetrics.ModelLoad> loads) {
@@ -271,7 +346,7 @@ final class HtmlReport {
               "data-executor=\"" + escape(load.executor()) + "\" data-host=\"" + escape(load.host())
                   + "\" data-ms=\"" + RunReport.millis(load.millis()) + "\""));
     }
-    horizontalBars(html, "model-loads", bars, "#76b7b2", "milliseconds (fetch and load)");
+    horizontalBars(html, "model-loads", bars, "#76b7b2", "milliseconds (fetch and load)", "Every model load measured 0 ms.");
   }
 
   private static void settings(StringBuilder html, Map<String, String> settings) {
@@ -302,7 +377,11 @@ final class HtmlReport {
   /** One bar of a horizontal bar chart: its label, value, text and data attributes. */
   private record Bar(String label, double value, String text, String data) {}
 
-  private static void horizontalBars(StringBuilder html, String id, List<Bar> bars, String color, String unit) {
+  private static void horizontalBars(StringBuilder html, String id, List<Bar> bars, String color, String unit, String allZero) {
+    if (bars.stream().allMatch(bar -> bar.value() == 0)) {
+      html.append("<p class=\"empty\" id=\"").append(id).append("-empty\">").append(escape(allZero)).append("</p>\n");
+      return;
+    }
     int rowHeight = 22;
     int labelWidth = 190;
     int height = TOP + bars.size() * rowHeight + BOTTOM;

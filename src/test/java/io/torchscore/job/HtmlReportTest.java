@@ -17,6 +17,15 @@ import org.junit.jupiter.api.Test;
 class HtmlReportTest {
 
   private static RunReport report(Map<String, String> settings) {
+    Map<String, Long> badRows = new LinkedHashMap<>();
+    badRows.put("null_features", 4L);
+    badRows.put("wrong_shape", 0L);
+    return report(settings, badRows, new long[] {100, 0, 200}, new RunReport.NonFinite(0, 0, 0));
+  }
+
+  /** 300 rows scored in 1.5 s of wall time, 1.0 s of it scoring, in batches of 100. */
+  private static RunReport report(
+      Map<String, String> settings, Map<String, Long> badRows, long[] rowsPerHalfSecond, RunReport.NonFinite nonFinite) {
     long[] encode = new long[LatencyHistogram.BUCKETS];
     encode[11] = 3; // 1 ms
     long[] forward = new long[LatencyHistogram.BUCKETS];
@@ -31,9 +40,6 @@ class HtmlReportTest {
     times.put("forward", new LatencyHistogram(forward));
     times.put("decode", new LatencyHistogram(decode));
     times.put("total", new LatencyHistogram(total));
-    Map<String, Long> badRows = new LinkedHashMap<>();
-    badRows.put("null_features", 4L);
-    badRows.put("wrong_shape", 0L);
     return new RunReport(
         "/m.pt",
         "/in",
@@ -41,7 +47,7 @@ class HtmlReportTest {
         "parquet",
         null,
         300,
-        4,
+        badRows.values().stream().mapToLong(Long::longValue).sum(),
         0,
         badRows,
         3,
@@ -52,13 +58,20 @@ class HtmlReportTest {
         new RunReport.DeviceUse(Map.of("cpu", 2L), 0, 0, 0),
         new RunReport.Details(
             times,
-            new ScoreMetrics.Throughput(1_000, 500, new long[] {100, 0, 200}),
+            new ScoreMetrics.Throughput(1_000, 500, rowsPerHalfSecond),
             List.of(
                 new ScoreMetrics.ModelLoad("driver", "host-a", 120.5),
                 new ScoreMetrics.ModelLoad("1", "host-b", 80.25)),
             settings,
             List.of()),
-        new RunReport.NonFinite(0, 0, 0));
+        nonFinite);
+  }
+
+  private static Map<String, Long> badRows(String reason, long count, String otherReason) {
+    Map<String, Long> badRows = new LinkedHashMap<>();
+    badRows.put(reason, count);
+    badRows.put(otherReason, 0L);
+    return badRows;
   }
 
   @Test
@@ -82,6 +95,60 @@ class HtmlReportTest {
     assertThat(html).contains("data-executor=\"driver\" data-host=\"host-a\" data-ms=\"120.5\"");
     assertThat(html).contains("data-executor=\"1\" data-host=\"host-b\" data-ms=\"80.25\"");
     assertThat(html).contains("<tr data-key=\"spark.torchscore.batch.size\"><td>spark.torchscore.batch.size</td><td>100</td></tr>");
+  }
+
+  @Test
+  void theScoringRateStandsBesideTheWallTimeRateAndOnTheThroughputChart() {
+    String html = HtmlReport.render(report(Map.of()));
+
+    // 300 rows: 300 rows/s over 1.0 s of scoring, 200 rows/s over 1.5 s of wall time.
+    assertThat(html).contains("data-rows-per-s=\"200.0\" data-scoring-rows-per-s=\"300.0\"");
+    assertThat(html).contains("<td>300 rows/s over the 1.00 s the scoring stages ran");
+    assertThat(html).contains("<td>1.50 s (200 rows/s, Spark&#39;s and the model&#39;s start-up included)</td>");
+    // The y axis reaches 500 rows/s (the 400 of the last bucket, rounded up); the plot is 160 px
+    // high from y = 16, so 300 rows/s sits at 176 - 160 * 300 / 500 = 80.
+    assertThat(html).contains("<line class=\"rate\" data-rows-per-s=\"300.0\" x1=\"80\" y1=\"80.0\" x2=\"740\" y2=\"80.0\">");
+  }
+
+  @Test
+  void nanAndInfiniteValuesAreShownAndTheNanBarSaysWhatNanAllowScored() {
+    String html =
+        HtmlReport.render(
+            report(Map.of(), badRows("null_features", 4, "nan"), new long[] {100, 0, 200}, new RunReport.NonFinite(1, 2, 10)));
+
+    assertThat(html).contains("data-nan-inputs=\"1\" data-infinite-inputs=\"2\" data-nan-outputs=\"10\"");
+    assertThat(html)
+        .contains("<th>NaN / Inf values</th><td>features: 1 NaN, 2 infinite; predictions: 10 NaN"
+            + " (spark.torchscore.nan=allow: rows with such features are scored)</td>");
+    // nan=allow (the default) makes no bad rows of them: the bar's 0 says why.
+    assertThat(html).contains("data-reason=\"nan\" data-count=\"0\"");
+    assertThat(html).contains(">0 (nan=allow scored 1 NaN and 2 infinite feature values)</text>");
+  }
+
+  @Test
+  void withNanRejectTheNanBarCountsTheRowsItMadeBad() {
+    String html =
+        HtmlReport.render(
+            report(
+                Map.of("spark.torchscore.nan", "reject"),
+                badRows("nan", 3, "null_features"),
+                new long[] {100, 0, 200},
+                new RunReport.NonFinite(1, 2, 0)));
+
+    assertThat(html).contains("features: 1 NaN, 2 infinite; predictions: 0 NaN"
+        + " (spark.torchscore.nan=reject: rows with such features are bad rows (nan))");
+    assertThat(html).contains("data-reason=\"nan\" data-count=\"3\"").contains(">3</text>").doesNotContain("nan=allow scored");
+  }
+
+  @Test
+  void aChartWhoseEveryValueIsZeroIsNotDrawn() {
+    String html =
+        HtmlReport.render(
+            report(Map.of(), badRows("null_features", 0, "nan"), new long[] {0, 0}, new RunReport.NonFinite(0, 0, 0)));
+
+    assertThat(html).doesNotContain("<svg id=\"bad-rows\"", "<svg id=\"throughput\"");
+    assertThat(html).contains("<p class=\"empty\" id=\"bad-rows-empty\">No bad rows: every row read was scored.</p>");
+    assertThat(html).contains("<p class=\"empty\" id=\"throughput-empty\">No task scored rows.</p>");
   }
 
   @Test
