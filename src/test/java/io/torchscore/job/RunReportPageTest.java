@@ -3,9 +3,12 @@ package io.torchscore.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -33,25 +37,32 @@ import picocli.CommandLine;
 
 /**
  * One real job run over the tutorial's 1000 rows, 5 of them made bad (3 without features, 2 one
- * number short), with {@code spark.torchscore.profile=true}: its JSON report, its HTML report as
- * headless Chromium renders it, and its profiler trace.
+ * number short) and 2 given NaN or infinite features, with {@code spark.torchscore.profile=true}:
+ * its JSON report, its HTML report as headless Chromium renders it, and its profiler trace.
  */
 class RunReportPageTest {
 
   private static final Set<Long> NULL_FEATURES = Set.of(2L, 500L, 999L);
   private static final Set<Long> SHORT_FEATURES = Set.of(10L, 20L);
   private static final long ROWS = 1000;
+  // Row 100 gets a NaN and an infinite feature, row 300 a NaN one (the default nan=allow scores
+  // both). NaN goes through Linear, ReLU and Linear, so each row's one prediction is NaN.
+  private static final long NAN_AND_INFINITE_ROW = 100;
+  private static final long NAN_ROW = 300;
   private static final Path SCREENSHOT = Paths.get("target", "html-report", "report.png");
 
   @TempDir static Path dir;
 
   private static JsonNode report;
   private static Path html;
+  private static String dom;
 
   @BeforeAll
   static void runTheJob() throws IOException {
     Path input = dir.resolve("input.jsonl");
     ObjectMapper json = new ObjectMapper();
+    // NaN and Infinity as JSON number tokens, which Spark's reader takes (allowNonNumericNumbers).
+    ObjectWriter writer = json.writer().without(JsonWriteFeature.WRITE_NAN_AS_STRINGS);
     List<String> lines = new ArrayList<>();
     for (String line : Files.readAllLines(Paths.get("src/test/resources/fixtures/tutorial_mlp.jsonl"))) {
       ObjectNode row = (ObjectNode) json.readTree(line);
@@ -60,29 +71,46 @@ class RunReportPageTest {
         row.putNull("features");
       } else if (SHORT_FEATURES.contains(id)) {
         ((ArrayNode) row.get("features")).remove(9);
+      } else if (id == NAN_AND_INFINITE_ROW) {
+        ((ArrayNode) row.get("features")).set(3, DoubleNode.valueOf(Double.NaN));
+        ((ArrayNode) row.get("features")).set(7, DoubleNode.valueOf(Double.POSITIVE_INFINITY));
+      } else if (id == NAN_ROW) {
+        ((ArrayNode) row.get("features")).set(0, DoubleNode.valueOf(Double.NaN));
       }
-      lines.add(json.writeValueAsString(row));
+      lines.add(writer.writeValueAsString(row));
     }
     Files.write(input, lines);
-    Path properties = dir.resolve("job.properties");
-    Files.write(
-        properties,
-        List.of(
-            "spark.master=local[2]",
-            "spark.ui.enabled=false",
-            // Several partitions, so that the throughput chart has several to add up.
-            "spark.sql.files.maxPartitionBytes=40000",
-            "spark.torchscore.model.path=" + Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath(),
-            "spark.torchscore.input.path=" + input,
-            "spark.torchscore.input.format=json",
-            "spark.torchscore.features=features",
-            "spark.torchscore.input.shape=10",
-            "spark.torchscore.on.error=null",
-            "spark.torchscore.batch.size=50",
-            "spark.torchscore.output.path=" + dir.resolve("scored"),
-            "spark.torchscore.report.path=" + dir.resolve("report.json"),
-            "spark.torchscore.profile=true",
-            "spark.torchscore.profile.batches=3"));
+    report =
+        runJob(
+            input,
+            dir,
+            List.of(
+                "spark.torchscore.on.error=null",
+                "spark.torchscore.profile=true",
+                "spark.torchscore.profile.batches=3"));
+    html = dir.resolve("report.html");
+  }
+
+  /** Runs the job over a tutorial-shaped input into a folder and returns its JSON report. */
+  private static JsonNode runJob(Path input, Path folder, List<String> settings) throws IOException {
+    Path properties = folder.resolve("job.properties");
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "spark.master=local[2]",
+                "spark.ui.enabled=false",
+                // Several partitions, so that the throughput chart has several to add up.
+                "spark.sql.files.maxPartitionBytes=40000",
+                "spark.torchscore.model.path=" + Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath(),
+                "spark.torchscore.input.path=" + input,
+                "spark.torchscore.input.format=json",
+                "spark.torchscore.features=features",
+                "spark.torchscore.input.shape=10",
+                "spark.torchscore.batch.size=50",
+                "spark.torchscore.output.path=" + folder.resolve("scored"),
+                "spark.torchscore.report.path=" + folder.resolve("report.json")));
+    lines.addAll(settings);
+    Files.write(properties, lines);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code =
@@ -91,8 +119,15 @@ class RunReportPageTest {
             .setErr(new PrintWriter(err, true))
             .execute("--properties-file", properties.toString());
     assertThat(code).as(out + "\n" + err).isZero();
-    report = json.readTree(dir.resolve("report.json").toFile());
-    html = dir.resolve("report.html");
+    return new ObjectMapper().readTree(folder.resolve("report.json").toFile());
+  }
+
+  /** Returns the HTML report's DOM as headless Chromium builds it, read once. */
+  private static String dom() throws IOException, InterruptedException {
+    if (dom == null) {
+      dom = chromium("--dump-dom", html.toUri().toString());
+    }
+    return dom;
   }
 
   @Test
@@ -117,14 +152,23 @@ class RunReportPageTest {
   }
 
   @Test
+  void theJsonReportCountsTheNanAndInfiniteValues() {
+    assertThat(report.get("nan_input_values").asLong()).isEqualTo(2);
+    assertThat(report.get("infinite_input_values").asLong()).isEqualTo(1);
+    assertThat(report.get("nan_output_values").asLong()).isEqualTo(2);
+  }
+
+  @Test
   void theHtmlReportDrawsEveryChartWithTheRunsNumbers() throws Exception {
-    String dom = chromium("--dump-dom", html.toUri().toString());
+    String dom = dom();
     Files.createDirectories(SCREENSHOT.getParent());
     Files.copy(html, SCREENSHOT.resolveSibling("report.html"), StandardCopyOption.REPLACE_EXISTING);
     Files.deleteIfExists(SCREENSHOT);
     chromium("--screenshot=" + SCREENSHOT.toAbsolutePath(), "--window-size=820,2600", html.toUri().toString());
 
-    // Throughput: one bar per time bucket, the bars' rows adding up to the rows scored.
+    // Throughput: one bar per time bucket, the bars' rows adding up to the rows scored, placed by
+    // the partitions' batches (PartitionTimelineTest holds how).
+    assertThat(dom).contains("placed by when each partition's batches ended");
     List<Map<String, String>> throughput = bars(svg(dom, "throughput"));
     assertThat(throughput).hasSize(report.get("throughput").get("rows").size());
     assertThat(throughput.stream().mapToLong(bar -> Long.parseLong(bar.get("data-rows"))).sum())
@@ -187,6 +231,90 @@ class RunReportPageTest {
   }
 
   @Test
+  void thePageShowsTheNanAndInfiniteValuesAndTheNanBarSaysTheyWereScored() throws Exception {
+    String dom = dom();
+
+    Map<String, String> summary = attributes(tag(dom, "<table id=\"summary\""));
+    assertThat(summary).containsEntry("data-nan-inputs", "2").containsEntry("data-infinite-inputs", "1").containsEntry("data-nan-outputs", "2");
+    assertThat(dom).contains("<td>features: 2 NaN, 1 infinite; predictions: 2 NaN (spark.torchscore.nan=allow: rows with such features are scored)</td>");
+    // No row was bad for NaN (nan=allow), and the bar says what its 0 leaves out.
+    String nanBar = svg(dom, "bad-rows").split("data-reason=\"nan\"", 2)[1];
+    assertThat(nanBar).startsWith(" data-count=\"0\"");
+    assertThat(nanBar.substring(nanBar.indexOf("<text class=\"value\""))).contains(">0 (nan=allow scored 2 NaN and 1 infinite feature values)</text>");
+  }
+
+  @Test
+  void thePageGivesTheScoringRateBesideTheWallTimeRate() throws Exception {
+    String dom = dom();
+    double scoringRate = report.get("scoring_rows_per_s").asDouble();
+
+    Map<String, String> summary = attributes(tag(dom, "<table id=\"summary\""));
+    assertThat(Double.parseDouble(summary.get("data-scoring-rows-per-s"))).isCloseTo(scoringRate, within(0.05));
+    assertThat(Double.parseDouble(summary.get("data-rows-per-s"))).isCloseTo(report.get("rows_per_s").asDouble(), within(0.05));
+    // Scoring is part of the wall time, so it runs at least as fast.
+    assertThat(scoringRate).isGreaterThanOrEqualTo(report.get("rows_per_s").asDouble());
+    assertThat(dom)
+        .contains(
+            String.format(
+                Locale.ROOT, "<td>%,.0f rows/s over the %.2f s the scoring stages ran", scoringRate, report.get("scoring_seconds").asDouble()));
+    // The throughput chart draws it as a line inside its plot (y from 16 to 176).
+    Map<String, String> line = attributes(tag(svg(dom, "throughput"), "<line class=\"rate\""));
+    assertThat(Double.parseDouble(line.get("data-rows-per-s"))).isCloseTo(scoringRate, within(0.05));
+    assertThat(Double.parseDouble(line.get("y1"))).isBetween(16.0, 176.0);
+  }
+
+  @Test
+  void theBatchTimeAxisTicksEachDecadeAndTwoAndFiveOnlyBelowThreeDecades() throws Exception {
+    // The axis spans the buckets with batches: from the first one's lower bound to the last one's upper.
+    int first = Integer.MAX_VALUE;
+    int last = -1;
+    for (String stage : List.of("encode", "forward", "decode")) {
+      JsonNode counts = report.get("batch_time_histogram").get(stage);
+      for (int bucket = 0; bucket < counts.size(); bucket++) {
+        if (counts.get(bucket).asLong() > 0) {
+          first = Math.min(first, bucket);
+          last = Math.max(last, bucket);
+        }
+      }
+    }
+    JsonNode lower = report.get("batch_time_histogram").get("bucket_lower_ms");
+    double low = lower.get(Math.max(first, 1)).asDouble();
+    double high = lower.get(last + 1).asDouble();
+    boolean fewerThanThreeDecades = high / low < 1000;
+
+    List<Double> ticks = new ArrayList<>();
+    Matcher tick = Pattern.compile("<line class=\"axis tick\" data-ms=\"([^\"]+)\"").matcher(svg(dom(), "batch-times"));
+    while (tick.find()) {
+      ticks.add(Double.parseDouble(tick.group(1)));
+    }
+    List<Double> expected = new ArrayList<>();
+    for (double decade = 0.1; decade <= high * 1.001; decade *= 10) {
+      for (double step : fewerThanThreeDecades ? new double[] {1, 2, 5} : new double[] {1}) {
+        if (step * decade >= low * 0.999 && step * decade <= high * 1.001) {
+          expected.add(step * decade);
+        }
+      }
+    }
+    assertThat(ticks).as("from %s to %s ms", low, high).hasSameSizeAs(expected);
+    for (int i = 0; i < ticks.size(); i++) {
+      assertThat(ticks.get(i)).isCloseTo(expected.get(i), within(expected.get(i) * 1e-6));
+    }
+  }
+
+  @Test
+  void aRunWithoutBadRowsSaysSoInsteadOfDrawingAnEmptyChart() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("clean"));
+    JsonNode clean = runJob(Paths.get("src/test/resources/fixtures/tutorial_mlp.jsonl").toAbsolutePath(), folder, List.of());
+    assertThat(clean.get("rows_scored").asLong()).isEqualTo(ROWS);
+
+    String page = chromium("--dump-dom", folder.resolve("report.html").toUri().toString());
+
+    assertThat(page).doesNotContain("<svg id=\"bad-rows\"").contains("<p class=\"empty\" id=\"bad-rows-empty\">No bad rows: every row read was scored.</p>");
+    assertThat(page).contains("<td>features: 0 NaN, 0 infinite; predictions: 0 NaN");
+    assertThat(page).contains("<svg id=\"throughput\"", "<svg id=\"batch-times\"");
+  }
+
+  @Test
   void theProfilerWroteAChromeTraceOfAtenOperatorsBesideTheReport() throws IOException {
     JsonNode traces = report.get("profile_traces");
     assertThat(traces).hasSize(1);
@@ -216,6 +344,23 @@ class RunReportPageTest {
     int start = dom.indexOf("<svg id=\"" + id + "\"");
     assertThat(start).as("chart " + id).isNotNegative();
     return dom.substring(start, dom.indexOf("</svg>", start));
+  }
+
+  /** Returns the first tag that starts with a prefix. */
+  private static String tag(String markup, String prefix) {
+    int start = markup.indexOf(prefix);
+    assertThat(start).as(prefix).isNotNegative();
+    return markup.substring(start, markup.indexOf('>', start) + 1);
+  }
+
+  /** Returns a tag's attributes. */
+  private static Map<String, String> attributes(String tag) {
+    Map<String, String> attributes = new HashMap<>();
+    Matcher attribute = Pattern.compile("([a-z0-9-]+)=\"([^\"]*)\"").matcher(tag);
+    while (attribute.find()) {
+      attributes.put(attribute.group(1), attribute.group(2));
+    }
+    return attributes;
   }
 
   /** Returns the data attributes of each bar of a chart. */
