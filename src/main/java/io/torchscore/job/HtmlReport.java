@@ -483,8 +483,9 @@ final class HtmlReport {
    * @return the ticks, ascending
    */
   static List<Double> logTicks(double low, double high) {
-    boolean between = Math.log10(high / low) < 3;
-    // Bounds computed as powers of ten are off by a few ulps: a tick on a bound is kept.
+    // Bounds computed as powers of ten are off by a few ulps: an axis of three decades has no 2
+    // and 5 ticks, and a tick on a bound is kept.
+    boolean between = Math.log10(high / low) < 3 - 1e-9;
     double from = low * (1 - 1e-9);
     double to = high * (1 + 1e-9);
     List<Double> ticks = new ArrayList<>();
