@@ -20,11 +20,10 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.SparkFiles;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +46,15 @@ public final class ModelFetcher {
   // transform(), and copies it again only when its location, size or modification time changed.
   private static final ConcurrentMap<SourceVersion, String> LOCATED = new ConcurrentHashMap<>();
 
-  // The driver's cache copies each session shipped already: Spark adds a path once.
-  private static final Map<SparkSession, Set<String>> SHIPPED =
+  // The URIs of the cache copies each driver's file server serves, by file name: it serves a name
+  // from one path only, and names are checksums, so a second cache folder's copy is the same file.
+  private static final Map<SparkContext, Map<String, String>> SERVED =
       Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** Opens a model's bytes where they are: its own file system, or the driver's file server. */
+  private interface Source {
+    InputStream open() throws IOException;
+  }
 
   private record SourceVersion(String uri, long size, long modified) {}
 
@@ -87,7 +92,8 @@ public final class ModelFetcher {
       long size = status.getLen();
       if (sha256 == null || problem(folder.resolve(sha256 + ".pt"), size, sha256) != null) {
         Path local =
-            copyToCache(qualified, Redaction.uri(path), conf, folder, null, Backoff.DEFAULT);
+            copyToCache(
+                () -> fs.open(qualified), Redaction.uri(path), folder, null, Backoff.DEFAULT);
         sha256 = local.getFileName().toString().replace(".pt", "");
         // The copy's size, which is the checksum's even if the file changed since its status.
         size = Files.size(local);
@@ -133,31 +139,39 @@ public final class ModelFetcher {
   }
 
   /**
-   * Ships a model on the driver's own disk to the executors through Spark when they may run on
-   * other machines, that is unless the master is local. The driver ships its verified cache copy,
+   * Ships a model on the driver's own disk to the executors when they may run on other machines,
+   * that is unless the master is local: the driver's file server serves its verified cache copy,
    * named after the checksum, so two models with the same file name never collide.
    *
-   * <p>{@code ADD FILE} rather than {@code SparkContext.addFile}: Spark 4 gives each session its
-   * own files (spark.sql.artifact.isolation.enabled), and a file added outside the session's SQL
-   * commands never reaches its jobs' executors; on Spark 3.5 both are the same.
+   * <p>The driver serves it to every executor of the application, whichever session runs the job:
+   * a streaming query's micro-batches run in a clone of the session made when the query starts
+   * (see {@link DriverFileServer} for why not {@code ADD FILE}).
    *
    * @param spark the driver's session
    * @param ref the model as located on the driver
-   * @return the reference to broadcast: unchanged, or one whose executors read SparkFiles
+   * @return the reference to broadcast: unchanged, or one whose executors read the driver's copy
    */
   public static ModelRef shipIfDriverLocal(SparkSession spark, ModelRef ref) {
     String scheme = new org.apache.hadoop.fs.Path(ref.uri()).toUri().getScheme();
     if (spark.sparkContext().isLocal() || !"file".equals(scheme)) {
       return ref;
     }
+    SparkContext sc = spark.sparkContext();
     Path copy = CacheFolder.resolve(ref.cacheDirSetting()).resolve(ref.sha256() + ".pt");
-    if (SHIPPED.computeIfAbsent(spark, s -> ConcurrentHashMap.newKeySet()).add(copy.toString())) {
-      spark.sql("ADD FILE '" + copy.toString().replace("\\", "\\\\").replace("'", "\\'") + "'");
-      LOG.info(
-          "Model {} shipped to executors through SparkFiles from {}",
-          Redaction.uri(ref.uri()),
-          copy);
-    }
+    String driverUri =
+        SERVED
+            .computeIfAbsent(sc, c -> new ConcurrentHashMap<>())
+            .computeIfAbsent(
+                copy.getFileName().toString(),
+                name -> {
+                  String served = DriverFileServer.serve(sc, copy);
+                  LOG.info(
+                      "Model {} served to executors by the driver at {} from {}",
+                      Redaction.uri(ref.uri()),
+                      served,
+                      copy);
+                  return served;
+                });
     return new ModelRef(
         ref.uri(),
         ref.sha256(),
@@ -165,7 +179,7 @@ public final class ModelFetcher {
         ref.threads(),
         ref.cacheDirSetting(),
         ref.hadoopConf(),
-        copy.getFileName().toString(),
+        driverUri,
         ref.engine(),
         ref.gpuProvider());
   }
@@ -201,18 +215,19 @@ public final class ModelFetcher {
       LOG.warn(
           "Model cache file {} {}: replacing it with a fresh copy of {}", cached, problem, ref);
     }
-    boolean shipped = ref.sparkFilesName() != null;
-    org.apache.hadoop.fs.Path source =
-        shipped
-            ? new org.apache.hadoop.fs.Path(shippedFile(ref.sparkFilesName()).toUri())
-            : new org.apache.hadoop.fs.Path(ref.uri());
-    String location =
-        shipped
-            ? Redaction.uri(ref.uri()) + " via SparkFiles (" + source + ")"
-            : Redaction.uri(ref.uri());
+    String driverUri = ref.driverUri();
+    Source source;
+    String location;
+    if (driverUri != null) {
+      source = () -> DriverFileServer.open(driverUri);
+      location = Redaction.uri(ref.uri()) + " from the driver (" + driverUri + ")";
+    } else {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ref.uri());
+      source = () -> path.getFileSystem(ref.hadoopConf().get()).open(path);
+      location = Redaction.uri(ref.uri());
+    }
     try {
-      Path copied =
-          copyToCache(source, location, ref.hadoopConf().get(), folder, ref.sha256(), backoff);
+      Path copied = copyToCache(source, location, folder, ref.sha256(), backoff);
       return new Fetched(copied, replacing ? problem : null);
     } catch (IOException e) {
       throw new TorchScoreException(
@@ -220,27 +235,6 @@ public final class ModelFetcher {
           "Cannot load model: failed to copy %s: %s",
           Redaction.uri(ref.uri()),
           Redaction.uri(TorchScoreException.firstLine(e.getMessage())));
-    }
-  }
-
-  /**
-   * Returns where Spark put a file the driver shipped: in this JVM's SparkFiles folder, or on Spark
-   * 4 in the session's own folder inside it. The name is a checksum, so any match is it.
-   */
-  private static Path shippedFile(String name) {
-    Path direct = Path.of(SparkFiles.get(name)).toAbsolutePath();
-    if (Files.isRegularFile(direct)) {
-      return direct;
-    }
-    Path root = Path.of(SparkFiles.getRootDirectory()).toAbsolutePath();
-    try (Stream<Path> folders = Files.list(root)) {
-      return folders
-          .map(folder -> folder.resolve(name))
-          .filter(Files::isRegularFile)
-          .findFirst()
-          .orElse(direct);
-    } catch (IOException e) {
-      return direct;
     }
   }
 
@@ -269,9 +263,8 @@ public final class ModelFetcher {
   }
 
   private static Path copyToCache(
-      org.apache.hadoop.fs.Path source,
+      Source source,
       String location,
-      Configuration conf,
       Path cacheDir,
       String expectedSha256,
       Backoff backoff)
@@ -285,7 +278,7 @@ public final class ModelFetcher {
     try {
       String actual;
       try {
-        actual = backoff.run(location, () -> copy(source, conf, temp));
+        actual = backoff.run(location, () -> copy(source, temp));
       } catch (Backoff.Exhausted e) {
         throw new TorchScoreException(
             e.last(),
@@ -324,10 +317,9 @@ public final class ModelFetcher {
    * source may pass (it is retried); a failure to write this machine's disk (full, read-only) does
    * not, and is thrown unchecked so that the retries leave it alone.
    */
-  private static String copy(org.apache.hadoop.fs.Path source, Configuration conf, Path temp)
-      throws IOException {
+  private static String copy(Source source, Path temp) throws IOException {
     MessageDigest digest = sha256();
-    try (InputStream in = new DigestInputStream(source.getFileSystem(conf).open(source), digest);
+    try (InputStream in = new DigestInputStream(source.open(), digest);
         OutputStream out = localOutput(temp)) {
       byte[] buffer = new byte[1 << 16];
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {

@@ -15,9 +15,8 @@ import java.io.Serializable;
  * @param cacheDirSetting the explicit {@code spark.torchscore.cache.dir}, or null for each JVM's
  *     default (see {@link #cacheDir()})
  * @param hadoopConf the driver's Hadoop configuration, to reach the same file system
- * @param sparkFilesName the name under which the driver shipped the file through {@code
- *     SparkContext.addFile}, for executors to read with {@code SparkFiles.get}; null to read
- *     {@code uri}
+ * @param driverUri the {@code spark://} URI from which the driver's file server serves its copy of
+ *     a file on its own disk, for executors to read; null to read {@code uri}
  * @param engine the {@code spark.torchscore.engine} that loads it
  * @param gpuProvider ONNX Runtime's execution provider on a GPU, {@code cuda} or {@code tensorrt}
  */
@@ -28,7 +27,7 @@ public record ModelRef(
     int threads,
     String cacheDirSetting,
     HadoopConf hadoopConf,
-    String sparkFilesName,
+    String driverUri,
     String engine,
     String gpuProvider)
     implements Serializable {
@@ -71,7 +70,7 @@ public record ModelRef(
    */
   public ModelRef withEngine(String engine, String gpuProvider) {
     return new ModelRef(
-        uri, sha256, sizeBytes, threads, cacheDirSetting, hadoopConf, sparkFilesName, engine, gpuProvider);
+        uri, sha256, sizeBytes, threads, cacheDirSetting, hadoopConf, driverUri, engine, gpuProvider);
   }
 
   /**

@@ -22,8 +22,8 @@ import scala.collection.immutable.Nil$;
 
 /**
  * Adds a function over a partition's rows, in Spark's internal format, to a DataFrame's query
- * plan: the one place torchscore uses Spark's internal API, pinned by the plan tests on Spark 3.5
- * and 4.0.
+ * plan: the one place the spark package uses Spark's internal API (the model package's is
+ * DriverFileServer), pinned by the plan tests on Spark 3.5 and 4.0.
  *
  * <p>{@code Dataset.mapPartitions} would convert every row to a {@link Row} and back (boxing every
  * float of a feature array, twice). Here the rows are packed into one struct column, which the

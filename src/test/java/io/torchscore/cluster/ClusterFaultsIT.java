@@ -218,7 +218,7 @@ class ClusterFaultsIT {
     }
     assertThat(views.stream().map(view -> view.get("executor")).collect(Collectors.toSet())).hasSize(2);
     assertThat(views.get(views.size() - 1)).containsEntry("cached", sha256 + ".pt");
-    assertThat(cluster.executorLogs(run.appId())).contains("via SparkFiles");
+    assertThat(cluster.executorLogs(run.appId())).contains("from the driver (spark://");
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model on the driver's own disk reaches executors that cannot read it, through SparkFiles: on a
+ * A model on the driver's own disk reaches executors that cannot read it, from the driver: on a
  * real cluster of executor JVMs ({@code local-cluster}) whose temp folder (and so model cache) is
  * their own, with the model's file gone from the driver's disk before any task runs.
  */
@@ -32,7 +32,7 @@ class DriverLocalModelTest {
   @TempDir Path executorTmp;
 
   @Test
-  void executorsLoadAModelFromTheDriversDiskThroughSparkFiles() throws Exception {
+  void executorsLoadAModelOnTheDriversDiskFromTheDriver() throws Exception {
     prepareSparkHome();
     Path model = Files.copy(FIXTURE, driverDisk.resolve("model.pt"));
     SparkSession spark =
@@ -82,7 +82,7 @@ class DriverLocalModelTest {
       assertThat(Files.readAllBytes(executorCopy)).isEqualTo(Files.readAllBytes(FIXTURE));
       String appId = spark.sparkContext().applicationId();
       spark.stop();
-      assertThat(executorLog(appId)).contains("via SparkFiles");
+      assertThat(executorLog(appId)).contains("from the driver (spark://");
     } finally {
       spark.stop();
     }
