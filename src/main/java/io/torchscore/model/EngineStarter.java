@@ -11,6 +11,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,11 +119,16 @@ public final class EngineStarter {
     return flavors;
   }
 
-  /** Returns the I/O failure (DJL's extraction into its cache folder) behind a failure, or null. */
+  /**
+   * Returns the local disk's failure behind a failure (DJL's extraction into its cache folder: a
+   * folder it may not write, a full disk), or null; not DJL's refusal to download, also an
+   * IOException.
+   */
   private static IOException diskFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof IOException io) {
-        return io;
+      if (t instanceof FileSystemException
+          || (t instanceof IOException && String.valueOf(t.getMessage()).contains("No space left on device"))) {
+        return (IOException) t;
       }
     }
     return null;

@@ -83,8 +83,35 @@ class NativeLibraryCheckTest {
   void aJvmWhoseCacheHoldsAPlantedJniStartsTheJarsOwnAndScores() throws Exception {
     Path folder = Files.createDirectories(cache.resolve("djl/pytorch/2.7.1-20250812-cpu-linux-x86_64"));
     Files.writeString(folder.resolve("0.36.0-libdjl_torch.so"), "planted by another user");
-    Path log = cache.resolve("engine-start.log");
 
+    Engine started = startEngine();
+
+    assertThat(started.exitCode()).as(started.output()).isZero();
+    assertThat(started.output()).contains("scored (1, 1)").contains("Removed DJL's native libraries in " + folder);
+    assertThat(Files.readAllBytes(folder.resolve("0.36.0-libdjl_torch.so"))).isEqualTo(jni);
+  }
+
+  @Test
+  void aCacheDjlCannotExtractIntoIsNamedWithTheFixNotACudaJar() throws Exception {
+    // A file where DJL's folder of libraries goes: its extraction fails as on a read-only disk.
+    Files.createDirectories(cache.resolve("djl"));
+    Files.writeString(cache.resolve("djl/pytorch"), "not a folder");
+
+    Engine started = startEngine();
+
+    assertThat(started.exitCode()).isNotZero();
+    assertThat(started.output())
+        .contains(
+            "Cannot start DJL's PyTorch engine: cannot extract its native libraries into " + cache.resolve("djl"))
+        .contains("set spark.torchscore.cache.dir to a local folder this user can write")
+        .doesNotContain("pytorch-native-cu128");
+  }
+
+  private record Engine(int exitCode, String output) {}
+
+  /** Starts DJL's engine in a JVM of its own with the test's cache folder, and scores one row. */
+  private Engine startEngine() throws Exception {
+    Path log = cache.resolve("engine-start.log");
     String java = ProcessHandle.current().info().command().orElse("java");
     Process process =
         new ProcessBuilder(
@@ -97,12 +124,8 @@ class NativeLibraryCheckTest {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-
     assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String output = Files.readString(log, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).contains("scored (1, 1)").contains("Removed DJL's native libraries in " + folder);
-    assertThat(Files.readAllBytes(folder.resolve("0.36.0-libdjl_torch.so"))).isEqualTo(jni);
+    return new Engine(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 
   private Path versionFolder() throws IOException {
