@@ -2,8 +2,11 @@ package io.torchscore.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torchscore.spark.PythonModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -116,6 +119,12 @@ class PythonModuleTest {
     assertThat(stage.getMethod("hasParam", String.class)).isNotNull();
     assertThat(stage.getMethod("getParam", String.class)).isNotNull();
     assertThat(stage.getMethod("extractParamMap")).isNotNull();
+  }
+
+  /** What a notebook writes to a file on its Python path (notebooks/score_table.py). */
+  @Test
+  void theJvmHandsOutTheModulesSource() throws Exception {
+    assertThat(PythonModule.source()).isEqualTo(Files.readString(Path.of(JvmCallCheck.MODULE)));
   }
 
   @Test
