@@ -88,9 +88,10 @@ display(scored.orderBy("id"))
 // MAGIC a null score and the reason in an `_error` column, instead of stopping.
 // MAGIC
 // MAGIC `score` returns the scored rows together with counters: rows scored, bad rows and forward
-// MAGIC calls, complete once an action (here `display`) has run. They count every pass over the
-// MAGIC data: an action that reads the rows twice (a sort first samples them) counts them twice;
-// MAGIC `result.persist()` keeps the scores so that later actions reuse them.
+// MAGIC calls, complete once an action (here `display`) has run. Each partition's rows are counted
+// MAGIC once, even when an action reads them twice (a sort first samples them) or a later cell scores
+// MAGIC them again; the model does run again each time, and `result.persist()` keeps the scores so
+// MAGIC that later actions reuse them.
 
 // COMMAND ----------
 

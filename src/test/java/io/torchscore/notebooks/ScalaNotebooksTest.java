@@ -97,7 +97,6 @@ class ScalaNotebooksTest extends SparkTestBase {
     runAll(
         notebook,
         "val modelPath = \"" + fixture("tutorial_mlp.pt") + "\"\nval inputTable = \"tutorial_rows\"",
-        // Read right after the cell: the SQL cell scores the view again and adds to the counters.
         Map.of("val metrics", repl -> {
           ScoreMetrics metrics = (ScoreMetrics) repl.value("metrics");
           scoredRows[0] = metrics.rows();
