@@ -14,58 +14,97 @@
 # MAGIC   standard access mode and serverless compute do not run user JVM code;
 # MAGIC - the cluster jar `torchscore-<version>-cluster.jar` is installed as a cluster library
 # MAGIC   (Compute → your cluster → Libraries → Install new → JAR). The Python module is inside it.
+# MAGIC
+# MAGIC Nothing else is needed: the notebook makes a sample table, copies a demo model out of the
+# MAGIC jar and writes the Python module out of it, so it runs as it is. It installs nothing.
 
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 1. Say where the jar, the model and the table are
+# MAGIC ## 1. Say where the model and the table are
 # MAGIC
-# MAGIC - `jar_path`: where the cluster jar was uploaded; step 2 imports the Python module from it.
 # MAGIC - `model_path`: the TorchScript file; any path Spark can read (`dbfs:/`, `s3a://`,
 # MAGIC   `abfss://`, a Unity Catalog volume under `/Volumes/...`).
-# MAGIC - `input_table`: the table to score.
+# MAGIC - `input_path`: the Parquet table to score.
 # MAGIC - `features_column`: the column that holds each row's model input, here an array of 10
 # MAGIC   floats (a Spark ML vector column or a binary column of image bytes work too).
+# MAGIC
+# MAGIC Step 2 writes both paths. If your workspace has the DBFS root turned off, use a folder of a
+# MAGIC Unity Catalog volume you can write, such as `/Volumes/main/default/scratch/torchscore-demo`.
 
 # COMMAND ----------
 
 # Parameters
-jar_path = "dbfs:/FileStore/jars/torchscore-0.1.0-SNAPSHOT-cluster.jar"
-model_path = "dbfs:/models/tutorial_mlp.pt"
-input_table = "main.default.customer_features"
+model_path = "dbfs:/tmp/torchscore-demo/tutorial_mlp.pt"
+input_path = "dbfs:/tmp/torchscore-demo/customer_features"
 features_column = "features"
 
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 2. Import torchscore
+# MAGIC ## 2. Make the sample table and copy the model
 # MAGIC
-# MAGIC The module `torchscore.py` sits at the root of the cluster jar. `addPyFile` puts the jar on
-# MAGIC Python's path (a jar is a zip file, and Python imports from zip files), on the driver and the
-# MAGIC executors.
+# MAGIC The table: 5,000 rows, each an `id` and 10 random floats, written as Parquet to `input_path`.
+# MAGIC The model: the tutorial's MLP (Linear(10, 5) → ReLU → Linear(5, 1)), a TorchScript file
+# MAGIC packed in the torchscore jar, copied to `model_path` through the session's JVM; it gives
+# MAGIC each row one float.
+# MAGIC
+# MAGIC To score your own table with your own model, skip this cell, set `model_path` to your
+# MAGIC model, and in step 4 read your table instead (`spark.table("catalog.schema.table")`).
 
 # COMMAND ----------
 
-spark.sparkContext.addPyFile(jar_path)
+from pyspark.sql import functions as F
+
+spark._jvm.io.torchscore.demo.DemoFiles.copyTutorialMlp(spark._jsparkSession, model_path)
+
+(
+    spark.range(0, 5000, 1, 4)
+    .select("id", F.array(*[F.randn(seed=i).cast("float") for i in range(10)]).alias(features_column))
+    .write.mode("overwrite")
+    .parquet(input_path)
+)
+
+# COMMAND ----------
+
+# MAGIC %md
+# MAGIC ## 3. Import torchscore
+# MAGIC
+# MAGIC The module `torchscore.py` is packed in the cluster jar. This cell asks the JVM for its text,
+# MAGIC writes it to a new folder on the driver and puts that folder on Python's path. The driver
+# MAGIC is the only place it is needed: it forwards each call to the JVM, where the scoring runs,
+# MAGIC so the executors run no Python for it. (Handing the whole jar to `addPyFile` would work too,
+# MAGIC but copies its 128 MB to every executor to import a 12 KB file.)
+
+# COMMAND ----------
+
+import os
+import sys
+import tempfile
+
+module_folder = tempfile.mkdtemp(prefix="torchscore-")
+with open(os.path.join(module_folder, "torchscore.py"), "w") as module:
+    module.write(spark._jvm.io.torchscore.spark.PythonModule.source())
+sys.path.insert(0, module_folder)
 
 from torchscore import TorchScorer
 
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 3. Look at the input
+# MAGIC ## 4. Look at the input
 # MAGIC
 # MAGIC `display` shows a DataFrame as a table. Each row has an `id` and a `features` array.
 
 # COMMAND ----------
 
-input_df = spark.table(input_table)
+input_df = spark.read.parquet(input_path)
 display(input_df.limit(5))
 
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 4. Score it with the builder
+# MAGIC ## 5. Score it with the builder
 # MAGIC
 # MAGIC `TorchScorer.builder()` takes the settings one by one: the model path and the features are
 # MAGIC required, `predictionCol` names the new column, and `.option(name, value)` sets any other
@@ -104,7 +143,7 @@ print(scorer.settings())
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 5. Or take the settings from the session
+# MAGIC ## 6. Or take the settings from the session
 # MAGIC
 # MAGIC The settings are also Spark conf keys (`spark.torchscore.` + the setting's name), the way the
 # MAGIC scheduled job takes them. Set them on the session with `spark.conf.set`, or once in the
@@ -138,7 +177,7 @@ print(metrics.asDict())
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 6. Query the scores with SQL
+# MAGIC ## 7. Query the scores with SQL
 # MAGIC
 # MAGIC A temporary view gives the scored DataFrame a name that SQL cells can use, for as long as
 # MAGIC this notebook is attached.
@@ -159,7 +198,7 @@ scored_from_conf.createOrReplaceTempView("scored")
 # COMMAND ----------
 
 # MAGIC %md
-# MAGIC ## 7. Save the scores
+# MAGIC ## 8. Save the scores
 # MAGIC
 # MAGIC To keep them, write the DataFrame as a table, e.g.
 # MAGIC `scored_from_conf.write.mode("overwrite").saveAsTable("main.default.customer_scores")`.

@@ -13,7 +13,8 @@
 // MAGIC - the cluster jar `torchscore-<version>-cluster.jar` is installed as a cluster library
 // MAGIC   (Compute → your cluster → Libraries → Install new → JAR).
 // MAGIC
-// MAGIC This notebook installs nothing itself.
+// MAGIC Nothing else is needed: the notebook makes a sample table and copies a demo model out of the
+// MAGIC jar, so it runs as it is. It installs nothing.
 
 // COMMAND ----------
 
@@ -22,35 +23,59 @@
 // MAGIC
 // MAGIC - `modelPath`: the TorchScript file; any path Spark can read (`dbfs:/`, `s3a://`,
 // MAGIC   `abfss://`, a Unity Catalog volume under `/Volumes/...`).
-// MAGIC - `inputTable`: the table to score.
+// MAGIC - `inputPath`: the Parquet table to score.
 // MAGIC - `featuresColumn`: the column that holds each row's model input, here an array of 10 floats
 // MAGIC   (a Spark ML vector column or a binary column of image bytes work too).
 // MAGIC
-// MAGIC Change these three values for your workspace; nothing else needs editing.
+// MAGIC Step 2 writes both paths. If your workspace has the DBFS root turned off, use a folder of a
+// MAGIC Unity Catalog volume you can write, such as `/Volumes/main/default/scratch/torchscore-demo`.
 
 // COMMAND ----------
 
 // Parameters
-val modelPath = "dbfs:/models/tutorial_mlp.pt"
-val inputTable = "main.default.customer_features"
+val modelPath = "dbfs:/tmp/torchscore-demo/tutorial_mlp.pt"
+val inputPath = "dbfs:/tmp/torchscore-demo/customer_features"
 val featuresColumn = "features"
 
 // COMMAND ----------
 
 // MAGIC %md
-// MAGIC ## 2. Look at the input
+// MAGIC ## 2. Make the sample table and copy the model
+// MAGIC
+// MAGIC The table: 5,000 rows, each an `id` and 10 random floats, written as Parquet to `inputPath`.
+// MAGIC The model: the tutorial's MLP (Linear(10, 5) → ReLU → Linear(5, 1)), a TorchScript file
+// MAGIC packed in the torchscore jar, copied to `modelPath`; it gives each row one float.
+// MAGIC
+// MAGIC To score your own table with your own model, skip this cell, set `modelPath` to your model,
+// MAGIC and in step 3 read your table instead (`spark.table("catalog.schema.table")`).
+
+// COMMAND ----------
+
+import io.torchscore.demo.DemoFiles
+import org.apache.spark.sql.functions.{array, col, randn}
+
+DemoFiles.copyTutorialMlp(spark, modelPath)
+
+spark.range(0, 5000, 1, 4)
+  .select(col("id"), array((0 until 10).map(i => randn(i).cast("float")): _*).as(featuresColumn))
+  .write.mode("overwrite").parquet(inputPath)
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC ## 3. Look at the input
 // MAGIC
 // MAGIC `display` shows a DataFrame as a table. Each row has an `id` and a `features` array.
 
 // COMMAND ----------
 
-val input = spark.table(inputTable)
+val input = spark.read.parquet(inputPath)
 display(input.limit(5))
 
 // COMMAND ----------
 
 // MAGIC %md
-// MAGIC ## 3. Score it with the builder
+// MAGIC ## 4. Score it with the builder
 // MAGIC
 // MAGIC `TorchScorer.builder()` takes the settings one by one. The model path and the features are
 // MAGIC required; `predictionCol` names the new column. Any other setting is set by its name with
@@ -78,7 +103,7 @@ display(scored.orderBy("id"))
 // COMMAND ----------
 
 // MAGIC %md
-// MAGIC ## 4. Or take the settings from the session
+// MAGIC ## 5. Or take the settings from the session
 // MAGIC
 // MAGIC The same settings can be Spark conf keys (`spark.torchscore.` + the setting's name), the way
 // MAGIC the scheduled job takes them. Set them on the session with `spark.conf.set`, or once in the
@@ -112,7 +137,7 @@ println(s"rows scored: ${metrics.rows()}, bad rows kept: ${metrics.nulled()}, fo
 // COMMAND ----------
 
 // MAGIC %md
-// MAGIC ## 5. Query the scores with SQL
+// MAGIC ## 6. Query the scores with SQL
 // MAGIC
 // MAGIC A temporary view gives the scored DataFrame a name that SQL cells can use, for as long as
 // MAGIC this notebook is attached.
@@ -133,7 +158,7 @@ scoredFromConf.createOrReplaceTempView("scored")
 // COMMAND ----------
 
 // MAGIC %md
-// MAGIC ## 6. Save the scores
+// MAGIC ## 7. Save the scores
 // MAGIC
 // MAGIC To keep them, write the DataFrame as a table, e.g.
 // MAGIC `scoredFromConf.write.mode("overwrite").saveAsTable("main.default.customer_scores")`.

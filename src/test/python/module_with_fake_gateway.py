@@ -81,7 +81,8 @@ class ConnectSession:
     """A Spark Connect session: no JVM behind it."""
 
 
-def main():
+def write_pyspark_stubs():
+    """Writes the stub pyspark package to a new temporary folder and returns the folder."""
     stubs = tempfile.mkdtemp()
     os.makedirs(os.path.join(stubs, "pyspark", "sql"))
     with open(os.path.join(stubs, "pyspark", "__init__.py"), "w") as out:
@@ -92,7 +93,11 @@ def main():
     for name, text in (("__init__", ""), ("wrapper", STUB_ML_WRAPPER), ("util", STUB_ML_UTIL)):
         with open(os.path.join(stubs, "pyspark", "ml", name + ".py"), "w") as out:
             out.write(text)
-    sys.path[:0] = [stubs, sys.argv[1]]
+    return stubs
+
+
+def main():
+    sys.path[:0] = [write_pyspark_stubs(), sys.argv[1]]
 
     import pyspark
     from pyspark.sql import DataFrame

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.LongStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs the Scala notebooks' code cells in order in a Scala 2.13 interpreter against a local
  * session, with {@code display} collecting what it is given and {@code %sql} cells run through
- * {@code spark.sql}, and checks what was displayed against PyTorch's outputs. Skipped on Scala
- * 2.12 (the spark-3.5 profile), where no 2.13 interpreter can load Spark's classes.
+ * {@code spark.sql}, and checks what was displayed against PyTorch's outputs or the model computed
+ * by hand. The table notebook makes its own input and copies its model; the test only points its
+ * paths at an empty temporary folder. Skipped on Scala 2.12 (the spark-3.5 profile), where no 2.13
+ * interpreter can load Spark's classes.
  */
 class ScalaNotebooksTest extends SparkTestBase {
 
@@ -67,57 +70,51 @@ class ScalaNotebooksTest extends SparkTestBase {
     }
   }
 
-  private static Map<Long, Double> expectedById(String fixture) throws IOException {
-    Map<Long, Double> expected = new LinkedHashMap<>();
-    ObjectMapper json = new ObjectMapper();
-    for (String line : Files.readAllLines(fixture(fixture))) {
-      JsonNode row = json.readTree(line);
-      expected.put(row.get("id").asLong(), row.get("expected").asDouble());
-    }
-    return expected;
-  }
-
-  private static void assertScores(Displayed shown, Map<Long, Double> expected) {
-    assertThat(shown.rows()).hasSize(expected.size());
+  /** The tutorial MLP's output for each displayed row, computed by hand from its features. */
+  private static void assertScores(Displayed shown, TutorialMlpByHand mlp) {
     for (Row row : shown.rows()) {
-      double want = expected.get(row.getLong(row.fieldIndex("id")));
+      double want = mlp.apply(row.getList(row.fieldIndex("features")));
       assertThat((double) row.getFloat(row.fieldIndex("score"))).isCloseTo(want, within(1e-5));
     }
   }
 
   @Test
-  void scoreTableNotebookDisplaysPyTorchsPredictionsThroughBothApisAndSql() throws IOException {
-    Map<Long, Double> expected = expectedById("tutorial_mlp.jsonl");
-    fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected DOUBLE")
-        .select("id", "features")
-        .createOrReplaceTempView("tutorial_rows");
+  void scoreTableNotebookMakesItsTableAndModelAndDisplaysTheModelsOutputThroughBothApisAndSql()
+      throws IOException {
+    Path folder = Files.createTempDirectory("notebook-table");
+    Path model = folder.resolve("tutorial_mlp.pt");
+    TutorialMlpByHand mlp = TutorialMlpByHand.read(Path.of("jobs/models/tutorial_mlp.pt"));
     DatabricksNotebook notebook = DatabricksNotebook.read(Path.of("notebooks/score_table.scala"));
     long[] scoredRows = new long[2];
 
     runAll(
         notebook,
-        "val modelPath = \"" + fixture("tutorial_mlp.pt") + "\"\nval inputTable = \"tutorial_rows\"",
+        "val modelPath = \"" + model + "\"\nval inputPath = \"" + folder.resolve("customer_features") + "\"",
         Map.of("val metrics", repl -> {
           ScoreMetrics metrics = (ScoreMetrics) repl.value("metrics");
           scoredRows[0] = metrics.rows();
           scoredRows[1] = metrics.nulled();
         }));
 
+    assertThat(model).hasSameBinaryContentAs(Path.of("jobs/models/tutorial_mlp.pt"));
     List<Displayed> shown = NotebookRuntime.displayed();
     assertThat(shown).hasSize(4);
     assertThat(shown.get(0).columns()).containsExactly("id", "features");
-    assertThat(shown.get(0).rows()).hasSize(5);
+    assertThat(shown.get(0).rows()).hasSize(5).allMatch(row -> row.getList(1).size() == 10);
     assertThat(shown.get(1).columns()).containsExactly("id", "features", "score");
-    assertScores(shown.get(1), expected);
+    assertThat(shown.get(1).rows()).hasSize(5000);
+    assertThat(shown.get(1).rows().stream().map(row -> row.getLong(0)).toList())
+        .isEqualTo(LongStream.range(0, 5000).boxed().toList());
+    assertScores(shown.get(1), mlp);
     assertThat(shown.get(2).columns()).containsExactly("id", "features", "score", "_error");
-    assertScores(shown.get(2), expected);
-    assertThat(shown.get(2).rows()).allMatch(row -> row.isNullAt(row.fieldIndex("_error")));
-    assertThat(scoredRows).containsExactly(expected.size(), 0);
+    assertThat(shown.get(2).rows()).hasSize(5000).allMatch(row -> row.isNullAt(row.fieldIndex("_error")));
+    assertScores(shown.get(2), mlp);
+    assertThat(scoredRows).containsExactly(5000, 0);
     List<Long> topTen =
-        expected.entrySet().stream()
-            .sorted(Map.Entry.<Long, Double>comparingByValue(Comparator.reverseOrder()))
+        shown.get(1).rows().stream()
+            .sorted(Comparator.comparingDouble((Row row) -> mlp.apply(row.getList(1))).reversed())
             .limit(10)
-            .map(Map.Entry::getKey)
+            .map(row -> row.getLong(0))
             .toList();
     assertThat(shown.get(3).columns()).containsExactly("id", "score");
     assertThat(shown.get(3).rows().stream().map(row -> row.getLong(0)).toList()).isEqualTo(topTen);
