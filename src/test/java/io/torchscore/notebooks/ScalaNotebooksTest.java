@@ -18,8 +18,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.LongStream;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Runs the Scala notebooks' code cells in order in a Scala 2.13 interpreter against a local
  * session, with {@code display} collecting what it is given and {@code %sql} cells run through
  * {@code spark.sql}, and checks what was displayed against PyTorch's outputs or the model computed
- * by hand. The table notebook makes its own input and copies its model; the test only points its
+ * by hand. The notebooks make their own input and copy their models; the test only points their
  * paths at an empty temporary folder. Skipped on Scala 2.12 (the spark-3.5 profile), where no 2.13
  * interpreter can load Spark's classes.
  */
@@ -122,11 +127,9 @@ class ScalaNotebooksTest extends SparkTestBase {
   }
 
   @Test
-  void scoreImagesNotebookDisplaysPyTorchsTopFiveLabelsAndTheUnreadableFile() throws IOException {
+  void scoreImagesNotebookCopiesItsImagesAndClassifierAndLabelsThemOnceWithPyTorchsTopFive()
+      throws Exception {
     Path folder = Files.createTempDirectory("notebook-images");
-    Files.copy(fixture("images/image_0.png"), folder.resolve("image_0.png"));
-    Files.copy(fixture("images/image_2.png"), folder.resolve("image_2.png"));
-    Files.writeString(folder.resolve("broken.png"), "not an image");
     Map<String, JsonNode> expected = new LinkedHashMap<>();
     ObjectMapper json = new ObjectMapper();
     for (String line : Files.readAllLines(fixture("image_classifier.jsonl"))) {
@@ -134,31 +137,41 @@ class ScalaNotebooksTest extends SparkTestBase {
       expected.put(row.get("name").asText(), row);
     }
     DatabricksNotebook notebook = DatabricksNotebook.read(Path.of("notebooks/score_images.scala"));
+    long[] classified = new long[2];
+    RowsThroughTheModel passes = new RowsThroughTheModel();
+    spark.sparkContext().addSparkListener(passes);
 
-    // PNG files: Java decodes them as PIL does, so the scores differ from PyTorch's only by resizing.
     runAll(
         notebook,
         String.join(
             "\n",
-            "val imageFolder = \"" + folder + "\"",
-            "val imageGlob = \"*.png\"",
-            "val modelPath = \"" + fixture("image_classifier.pt") + "\"",
-            "val labelsPath = \"" + fixture("image_labels.txt") + "\"",
-            "val resizeTo = 64",
-            "val cropTo = 56"),
-        Map.of());
+            "val imageFolder = \"" + folder.resolve("images") + "\"",
+            "val modelPath = \"" + folder.resolve("image_classifier.pt") + "\"",
+            "val labelsPath = \"" + folder.resolve("image_labels.txt") + "\""),
+        Map.of("val metrics", repl -> {
+          ScoreMetrics metrics = (ScoreMetrics) repl.value("metrics");
+          classified[0] = metrics.rows();
+          classified[1] = metrics.nulled();
+        }));
+    // Listeners hear of a task after it ended.
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().removeSparkListener(passes);
 
     List<Displayed> shown = NotebookRuntime.displayed();
     assertThat(shown).hasSize(5);
-    assertThat(shown.get(0).rows()).hasSize(3);
+    assertThat(shown.get(0).rows())
+        .extracting(row -> fileName(row.getString(0)))
+        .containsExactlyInAnyOrder("image_0.png", "image_1.jpg", "image_2.png", "image_3.jpg", "truncated.jpg");
     assertThat(shown.get(1).columns()).containsExactly("path", "top5");
+    assertThat(shown.get(1).rows()).hasSize(5);
     for (Row row : shown.get(1).rows()) {
       String name = fileName(row.getString(0));
-      if (name.equals("broken.png")) {
+      if (name.equals("truncated.jpg")) {
         assertThat(row.isNullAt(1)).isTrue();
         continue;
       }
       JsonNode want = expected.get(name);
+      // Java's decoding and resizing differ from PIL's by a few 8-bit levels at most.
       List<Row> top5 = row.getList(1);
       assertThat(top5).hasSize(5);
       for (int k = 0; k < 5; k++) {
@@ -169,24 +182,47 @@ class ScalaNotebooksTest extends SparkTestBase {
       }
     }
     assertThat(shown.get(2).columns()).containsExactly("path", "rank", "label", "score");
-    assertThat(shown.get(2).rows()).hasSize(10);
+    assertThat(shown.get(2).rows()).hasSize(20);
     for (Row row : shown.get(2).rows()) {
       JsonNode want = expected.get(fileName(row.getString(0)));
       assertThat(row.getString(2)).isEqualTo(want.get("top5_label").get(row.getInt(1) - 1).asText());
     }
     assertThat(shown.get(3).rows()).singleElement()
         .satisfies(row -> {
-          assertThat(fileName(row.getString(0))).isEqualTo("broken.png");
-          assertThat(row.getString(1)).isNotBlank();
+          assertThat(fileName(row.getString(0))).isEqualTo("truncated.jpg");
+          assertThat(row.getString(1)).startsWith("undecodable_image: ");
         });
     String firstLabel = expected.get("image_0.png").get("top5_label").get(0).asText();
-    assertThat(expected.get("image_2.png").get("top5_label").get(0).asText()).isEqualTo(firstLabel);
+    assertThat(expected.values()).allMatch(want -> want.get("top5_label").get(0).asText().equals(firstLabel));
     assertThat(shown.get(4).columns()).containsExactly("label", "images", "average_score");
     assertThat(shown.get(4).rows()).singleElement()
         .satisfies(row -> {
           assertThat(row.getString(0)).isEqualTo(firstLabel);
-          assertThat(row.getLong(1)).isEqualTo(2);
+          assertThat(row.getLong(1)).isEqualTo(4);
         });
+    assertThat(classified).containsExactly(4, 1);
+    // Four cells read the labels, from what one pass of the model over the five files persisted.
+    assertThat(passes.rows).hasValue(5);
+    assertThat(spark.sharedState().cacheManager().isEmpty()).isTrue();
+  }
+
+  /** Adds up the rows given to the model by every task that ran it: a second pass adds again. */
+  private static final class RowsThroughTheModel extends SparkListener {
+
+    private static final Set<String> NAMES = Set.of(ScoreMetrics.ROWS_NAME, ScoreMetrics.BAD_ROWS_NAME);
+
+    private final AtomicLong rows = new AtomicLong();
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      scala.collection.Iterator<AccumulableInfo> infos = end.taskInfo().accumulables().iterator();
+      while (infos.hasNext()) {
+        AccumulableInfo info = infos.next();
+        if (info.name().isDefined() && NAMES.contains(info.name().get()) && info.update().isDefined()) {
+          rows.addAndGet(((Number) info.update().get()).longValue());
+        }
+      }
+    }
   }
 
   private static String fileName(String path) {
