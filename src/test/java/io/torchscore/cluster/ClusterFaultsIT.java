@@ -237,8 +237,10 @@ class ClusterFaultsIT {
           .contains(" on " + StandaloneCluster.HOSTS.get(1) + " cannot score: Cannot cache model: cannot create or write folder /tmp/torchscore-cache-")
           .contains("No space left on device")
           .endsWith("set spark.torchscore.cache.dir to a local folder this user can write (Spark runs its tasks on other executors)");
-      // A full disk is not a passing fault: no attempt waits to try the copy again.
-      assertThat(withFullDisk.executorLogs(run.appId())).doesNotContain("retrying in");
+      // A full disk is not a passing fault: no attempt waits to try the copy again for it (a
+      // download cut off when the other task's copy failed may be, as any read).
+      assertThat(withFullDisk.executorLogs(run.appId()).lines().filter(line -> line.contains("retrying in")))
+          .noneMatch(line -> line.contains("No space left on device"));
     }
   }
 
