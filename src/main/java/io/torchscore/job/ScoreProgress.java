@@ -16,8 +16,6 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.scheduler.StageInfo;
 import scala.Tuple4;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Follows the scoring as Spark runs it: it shows the rows seen so far at each task end and at each
@@ -26,6 +24,13 @@ import scala.jdk.javaapi.CollectionConverters;
  * completion.
  */
 final class ScoreProgress extends SparkListener implements AutoCloseable {
+
+  /**
+   * The Scala collections of {@code accumUpdates()} are {@code scala.collection.Seq} on Scala 2.12
+   * (Spark 3.5) and {@code scala.collection.immutable.Seq} on 2.13 (Spark 4): the method is found
+   * by name and its result walked as an Iterable, whose {@code iterator()} both share.
+   */
+  private static final java.lang.reflect.Method ACCUM_UPDATES = accumUpdates();
 
   // Listeners hear of events after the fact; a finished job's last events arrive within this.
   private static final long DRAIN_MILLIS = 10_000;
@@ -67,17 +72,39 @@ final class ScoreProgress extends SparkListener implements AutoCloseable {
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
     // Per running task attempt: (task attempt id, stage id, stage attempt, accumulator values).
-    for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task :
-        CollectionConverters.asJava(update.accumUpdates())) {
+    scala.collection.Iterator<?> tasks = iterator(invoke(ACCUM_UPDATES, update));
+    while (tasks.hasNext()) {
+      Tuple4<?, ?, ?, ?> task = (Tuple4<?, ?, ?, ?>) tasks.next();
       Map<Integer, RowsSeen> rows = new HashMap<>();
-      for (AccumulableInfo accumulable : CollectionConverters.asJava(task._4())) {
-        rows.putAll(metrics.rowsSeenIn(accumulable));
+      scala.collection.Iterator<?> accumulables = iterator(task._4());
+      while (accumulables.hasNext()) {
+        rows.putAll(metrics.rowsSeenIn((AccumulableInfo) accumulables.next()));
       }
       if (!rows.isEmpty()) {
         live.reported((Long) task._1(), rows);
       }
     }
     show();
+  }
+
+  private static java.lang.reflect.Method accumUpdates() {
+    try {
+      return SparkListenerExecutorMetricsUpdate.class.getMethod("accumUpdates");
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException("Spark's SparkListenerExecutorMetricsUpdate has no accumUpdates()", e);
+    }
+  }
+
+  private static Object invoke(java.lang.reflect.Method method, Object target) {
+    try {
+      return method.invoke(target);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Cannot read " + method.getName() + " of a heartbeat", e);
+    }
+  }
+
+  private static scala.collection.Iterator<?> iterator(Object iterable) {
+    return ((scala.collection.Iterable<?>) iterable).iterator();
   }
 
   @Override
