@@ -141,7 +141,7 @@ public final class ScoreCommand implements Callable<Integer> {
       if (line.length() > 6 && line.length() + 1 + word.length() > width) {
         lines.append(line).append("%n");
         line = new StringBuilder("      ");
-      } else if (line.length() > 2 && !line.toString().isBlank()) {
+      } else if (!line.toString().isBlank()) {
         line.append(' ');
       }
       line.append(word);
