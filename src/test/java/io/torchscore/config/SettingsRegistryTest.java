@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.torchscore.TorchScoreException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,19 +19,6 @@ class SettingsRegistryTest {
       assertThat(setting.key()).startsWith(ConfKeys.PREFIX);
       assertThat(keys.add(setting.key())).as("declared twice: %s", setting).isTrue();
       assertThat(setting.doc()).isNotBlank();
-    }
-  }
-
-  @Test
-  void readmeDocumentsEverySettingWithItsDefault() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    for (Setting<?> setting : ConfKeys.all()) {
-      String row =
-          readme.lines()
-              .filter(line -> line.startsWith("| `" + setting.key() + "`"))
-              .findFirst()
-              .orElseThrow(() -> new AssertionError("README has no row for " + setting.key()));
-      assertThat(row.replace("`", "")).as(setting.key()).contains(setting.defaultText());
     }
   }
 
