@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * README.md and the pages under docs/ render as written on GitHub: every relative link reaches a
  * file, every {@code #anchor} a heading (GitHub's slug rules), code fences close, and tables have
- * their separator row and the same number of cells in every row. Links to the web are not
+ * a blank line above, their separator row and the same number of cells in every row. Links to the web are not
  * followed: the build has no network.
  */
 class MarkdownDocsTest {
@@ -65,17 +65,20 @@ class MarkdownDocsTest {
     List<String> problems = new ArrayList<>();
     List<MarkdownPage.Line> prose = page.prose;
     for (int i = 0; i < prose.size(); i++) {
-      boolean starts =
-          isRow(prose.get(i)) && (i == 0 || !isRow(prose.get(i - 1)) || prose.get(i - 1).number() != prose.get(i).number() - 1);
-      if (!starts) {
+      MarkdownPage.Line header = prose.get(i);
+      MarkdownPage.Line above = i == 0 ? null : prose.get(i - 1);
+      if (!isRow(header) || (above != null && follows(above, header) && isRow(above))) {
         continue;
       }
-      int cells = cells(prose.get(i).text());
+      if (header.number() > 1 && (above == null || !follows(above, header) || !above.text().isBlank())) {
+        problems.add(file + ":" + header.number() + ": a table needs a blank line above it");
+      }
       if (i + 1 >= prose.size() || !prose.get(i + 1).text().matches("^\\|( *:?-{3,}:? *\\|)+\\s*$")) {
-        problems.add(file + ":" + prose.get(i).number() + ": a table without a |---| row under its header");
+        problems.add(file + ":" + header.number() + ": a table without a |---| row under its header");
         continue;
       }
-      for (int j = i + 1; j < prose.size() && isRow(prose.get(j)) && prose.get(j).number() == prose.get(j - 1).number() + 1; j++) {
+      int cells = cells(header.text());
+      for (int j = i + 1; j < prose.size() && isRow(prose.get(j)) && follows(prose.get(j - 1), prose.get(j)); j++) {
         if (cells(prose.get(j).text()) != cells) {
           problems.add(file + ":" + prose.get(j).number() + ": " + cells(prose.get(j).text()) + " cells, the header has " + cells);
         }
@@ -95,6 +98,10 @@ class MarkdownDocsTest {
     assertThat(MarkdownPage.slug("JPEG files (`resnet18_jpeg`)")).isEqualTo("jpeg-files-resnet18_jpeg");
     assertThat(MarkdownPage.slug("Spark 3.5, 4.0 & Java 17")).isEqualTo("spark-35-40--java-17");
     assertThat(MarkdownPage.slug("[Deploy](docs/deploy.md): YARN")).isEqualTo("deploy-yarn");
+  }
+
+  private static boolean follows(MarkdownPage.Line above, MarkdownPage.Line line) {
+    return above.number() == line.number() - 1;
   }
 
   private static boolean isRow(MarkdownPage.Line line) {
