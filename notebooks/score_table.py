@@ -108,7 +108,7 @@ display(input_df.limit(5))
 # MAGIC
 # MAGIC `TorchScorer.builder()` takes the settings one by one: the model path and the features are
 # MAGIC required, `predictionCol` names the new column, and `.option(name, value)` sets any other
-# MAGIC setting by the name it has in torchscore's README (here `batch.size`, the rows given to the
+# MAGIC setting by the name it has in torchscore's settings reference (here `batch.size`, the rows given to the
 # MAGIC model in one call).
 # MAGIC
 # MAGIC `transform` checks the model on the driver (it loads it and scores a small sample batch, so a

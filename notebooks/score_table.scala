@@ -79,7 +79,7 @@ display(input.limit(5))
 // MAGIC
 // MAGIC `TorchScorer.builder()` takes the settings one by one. The model path and the features are
 // MAGIC required; `predictionCol` names the new column. Any other setting is set by its name with
-// MAGIC `.option(name, value)`, using the names of the settings table in torchscore's README (here
+// MAGIC `.option(name, value)`, using the names of torchscore's settings reference, docs/settings.md (here
 // MAGIC `batch.size`, the rows given to the model in one call).
 // MAGIC
 // MAGIC `transform` checks the model on the driver (it loads it and scores a small sample batch, so a

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The real-GPU check of issue 7, below Spark (a GPU machine has no Java, Maven, network or room
+# The real-GPU check, below Spark (a GPU machine has no Java, Maven, network or room
 # for Spark's jars): torchscore's scoring path (encoder, forward, decoder) on CUDA device 0, the
 # golden fixtures compared with PyTorch's outputs, then rows/s of that path against a plain DJL
 # loop and against raw PyTorch on the same card, for the tutorial MLP and ResNet-18.

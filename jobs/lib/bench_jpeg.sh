@@ -1,4 +1,4 @@
-# Sourced by jobs/bench (after lib/bench.sh): the resnet18_jpeg model of issue 10, images as users
+# Sourced by jobs/bench (after lib/bench.sh): the resnet18_jpeg model, images as users
 # store them. Writes BENCH_JPEG_ROWS (2048) JPEG files of 300-640 px (src/test/python/make_jpegs.py,
 # the same files every run, kept under target/bench/data/jpeg), then on those files:
 #   decoders    the JPEG decoders side by side in one JVM (ImageIO, TwelveMonkeys, OpenCV):

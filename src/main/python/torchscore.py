@@ -9,7 +9,7 @@
               .build()
               .transform(df))
 
-The settings are torchscore's own (README's table): ``option(key, value)`` takes any key, with or
+The settings are torchscore's own (docs/settings.md): ``option(key, value)`` takes any key, with or
 without the ``spark.torchscore.`` prefix, and ``options(batch_size=1024, on_error="null")`` the
 same keys with ``_`` for ``.``. ``TorchScorer.fromConf(spark)`` reads them from the session,
 as set with ``spark.conf.set("spark.torchscore.model.path", ...)``.

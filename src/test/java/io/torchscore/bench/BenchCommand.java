@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Side-by-side throughput benchmark of torchscore (issue 4).",
+    description = "Side-by-side throughput benchmark of torchscore.",
     subcommands = {
       PrepareCommand.class,
       SparkModeCommand.class,

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Ragged last batches (issue 10, section 7): a Spark partition rarely holds a whole number of
+ * Ragged last batches: a Spark partition rarely holds a whole number of
  * batches, so its last forward has a row count TorchScript has not seen, and each partition's is
  * different. Times, as one task scores them (one loop, one libtorch thread), partitions of
  * {@code --full-batches} full batches plus a last batch of a different size each, three ways,

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Merges the runs of one benchmark into one JSON file (the runs, the ratios against the issue's
+ * Merges the runs of one benchmark into one JSON file (the runs, the ratios against the
  * targets, the machine), prints the table, and draws the chart. Ratios are always taken between
  * runs of this same benchmark, at the same batch size (row_udf has one rate: one call per row).
  */
@@ -27,7 +27,7 @@ final class ReportCommand implements Callable<Integer> {
   static final List<String> MODELS = List.of("mlp", "resnet18", "resnet18_jpeg");
 
   /**
-   * A target of the issues: {@code over}'s rate divided into torchscore's, at least {@code target}.
+   * A throughput target: {@code over}'s rate divided into torchscore's, at least {@code target}.
    * {@code columns} picks the written columns of both runs ({@code all}, or e.g. {@code id});
    * {@code over} = torchscore means torchscore writing all columns.
    */
@@ -174,7 +174,7 @@ final class ReportCommand implements Callable<Integer> {
     ThroughputChart.draw(runs, chart, Machine.describe().get("summary").toString());
 
     System.out.println();
-    System.out.println("torchscore benchmark (issues 4 and 10) on " + Machine.describe().get("summary"));
+    System.out.println("torchscore benchmark on " + Machine.describe().get("summary"));
     System.out.print(table);
     System.out.println();
     System.out.println("Targets (ratios of this run):");

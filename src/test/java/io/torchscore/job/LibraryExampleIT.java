@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README's library quick start as a user runs it: the library jar installed into the Maven
- * repository, then the example project (examples/library: Spark provided) built and run with
- * {@code mvn compile exec:exec} in a folder of its own.
+ * The library quick start (README, docs/library.md) as a user runs it: the library jar
+ * installed into the Maven repository, then the example project (examples/library: Spark
+ * provided) built and run with {@code mvn compile exec:exec} in a folder of its own.
  */
 class LibraryExampleIT {
 
