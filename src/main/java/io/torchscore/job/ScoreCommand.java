@@ -299,6 +299,7 @@ public final class ScoreCommand implements Callable<Integer> {
     String master = sparkConf.get("spark.master");
     if (!master.startsWith("local") || master.startsWith("local-cluster")) {
       sparkConf.setIfMissing("spark.excludeOnFailure.enabled", "true");
+      ExecutorAllocator.setDefaults(sparkConf);
     }
     if (!sparkConf.contains(HEARTBEAT_INTERVAL)) {
       sparkConf.set(HEARTBEAT_INTERVAL, HEARTBEAT_INTERVAL_DEFAULT);

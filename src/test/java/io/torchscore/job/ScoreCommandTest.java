@@ -227,6 +227,21 @@ class ScoreCommandTest {
   }
 
   @Test
+  void executorsTheJobLaunchesGetAFixedMmapThresholdAndTwoMallocArenasUnlessTheUserChose() {
+    SparkConf cluster = ScoreCommand.sparkConf(Map.of("spark.master", "spark://host:7077"));
+    assertThat(cluster.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_")).isEqualTo("131072");
+    assertThat(cluster.get("spark.executorEnv.MALLOC_ARENA_MAX")).isEqualTo("2");
+
+    SparkConf chosen =
+        ScoreCommand.sparkConf(Map.of("spark.master", "spark://host:7077", "spark.executorEnv.MALLOC_ARENA_MAX", "4"));
+    assertThat(chosen.get("spark.executorEnv.MALLOC_ARENA_MAX")).isEqualTo("4");
+
+    // In local mode the executor is the driver's JVM, started before the job could set anything.
+    assertThat(ScoreCommand.sparkConf(Map.of("spark.master", "local[2]")).contains("spark.executorEnv.MALLOC_ARENA_MAX"))
+        .isFalse();
+  }
+
+  @Test
   void aMissingPropertiesFileIsNamed() {
     assertThat(run("--properties-file", dir.resolve("nope.properties").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("Cannot read --properties-file").contains("nope.properties");
