@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       RaggedCommand.class,
       ReportCommand.class,
       SoakCommand.class,
+      ModelSoakCommand.class,
       DecoderCommand.class,
       JpegCommand.class
     })
