@@ -222,6 +222,67 @@ class ClusterFaultsIT {
   }
 
   @Test
+  void aStreamOnFreshExecutorsRestartedFromItsCheckpointByANewDriverScoresEveryRowOnce() throws Exception {
+    Path stream = Files.createDirectories(root.resolve("stream"));
+    Path in = Files.createDirectories(stream.resolve("in"));
+    List<String> rows = Files.readAllLines(input);
+    Files.write(in.resolve("part-0.json"), rows.subList(0, FIXTURE_ROWS));
+    Map<String, String> conf = conf("stream", "null");
+    conf.keySet().removeAll(List.of("spark.torchscore.input.path", "spark.torchscore.input.format", "spark.torchscore.output.format"));
+    String[] folders = {in.toString(), stream.resolve("out").toString(), stream.resolve("checkpoints").toString()};
+
+    ScoringRun first = streamRun("stream-first", conf, folders);
+    // A new driver, and so a new application with new executors, each with a new, empty /tmp.
+    Files.write(in.resolve("part-1.json"), rows.subList(FIXTURE_ROWS, 2 * FIXTURE_ROWS));
+    Files.write(in.resolve("part-2.json"), rows.subList(2 * FIXTURE_ROWS, 3 * FIXTURE_ROWS));
+    ScoringRun second = streamRun("stream-second", conf, folders);
+
+    Set<String> firstPids = pids(first);
+    Set<String> secondPids = pids(second);
+    assertThat(firstPids).hasSize(2);
+    assertThat(secondPids).hasSize(2).doesNotContainAnyElementsOf(firstPids);
+    for (ScoringRun run : List.of(first, second)) {
+      assertThat(run.exitCode()).as(run.describe()).isZero();
+      for (Map<String, String> view : run.events("view")) {
+        assertThat(view).containsEntry("tmp", "tmpfs").containsEntry("model-visible", "false");
+      }
+      // Each executor of each application fetched the model from its driver into its empty cache.
+      assertThat(cluster.executorLogs(run.appId()).lines().filter(line -> line.contains("from the driver (spark://")))
+          .as(run.describe())
+          .hasSizeGreaterThanOrEqualTo(2);
+    }
+    Map<Long, List<JsonNode>> byId =
+        ScoringRun.jsonLines(stream.resolve("out")).stream()
+            .collect(Collectors.groupingBy(row -> row.get("id").asLong()));
+    assertThat(byId).hasSize(3 * FIXTURE_ROWS);
+    assertThat(byId.values()).as("rows written more than once").allMatch(list -> list.size() == 1);
+    for (Map.Entry<Long, List<JsonNode>> row : byId.entrySet()) {
+      JsonNode prediction = row.getValue().get(0).get("prediction");
+      if (row.getKey() % FIXTURE_ROWS == BAD_FIXTURE_ROW) {
+        assertThat(prediction == null || prediction.isNull()).as("row %d", row.getKey()).isTrue();
+      } else {
+        assertThat(prediction.asDouble()).as("row %d", row.getKey()).isCloseTo(golden.get(row.getKey()), within(1e-5));
+      }
+    }
+  }
+
+  private static ScoringRun streamRun(String name, Map<String, String> conf, String... folders) throws Exception {
+    Map<String, String> named = new LinkedHashMap<>(conf);
+    named.put("spark.app.name", "torchscore-" + name);
+    Path dir = root.resolve("runs").resolve(name);
+    ScoringRun run =
+        ScoringRun.runMain(
+            dir, named, Map.of(), StreamingDriver.class.getName(),
+            dir.resolve("job.properties").toString(), folders[0], folders[1], folders[2]);
+    System.out.printf("%s: %.1f s%n%s%n", name, run.seconds(), String.join("\n", run.journal()));
+    return run;
+  }
+
+  private static Set<String> pids(ScoringRun run) {
+    return run.events("executor-added").stream().map(added -> added.get("pid")).collect(Collectors.toSet());
+  }
+
+  @Test
   void aHostWhoseCacheDiskIsFullIsAvoidedAndTheJobFinishesExact() throws Exception {
     // The second host's executors have a /tmp of one page: the model's cache copy cannot be written.
     Path badRoot = Files.createTempDirectory(root, "full-disk-");

@@ -58,11 +58,28 @@ record ScoringRun(
     if ("skip".equals(conf.get("spark.torchscore.on.error"))) {
       all.put("spark.torchscore.rejects.path", dir.resolve("rejects").toString());
     }
-    all.put("spark.extraListeners", FaultInjector.class.getName());
-    List<String> lines = new ArrayList<>();
-    all.forEach((key, value) -> lines.add(key + "=" + value));
-    Path properties = Files.write(dir.resolve("job.properties"), lines);
+    return runMain(
+        dir, all, fault, "io.torchscore.job.ScoreCommand", "--properties-file", dir.resolve("job.properties").toString());
+  }
 
+  /**
+   * Runs a driver's main class with these Spark conf entries (in {@code job.properties} in the
+   * folder, the {@link FaultInjector} added as a listener) and fault settings, and collects what
+   * it left in the folder.
+   *
+   * @param dir a fresh folder for this run, outside {@code /tmp}
+   * @param conf the Spark conf entries; they are written to {@code dir/job.properties}
+   * @param fault the {@link FaultInjector}'s system properties, without the {@code fault.} prefix
+   * @param mainClass the driver's main class
+   * @param args its arguments
+   * @return the run
+   * @throws Exception when the driver does not end in six minutes
+   */
+  static ScoringRun runMain(
+      Path dir, Map<String, String> conf, Map<String, String> fault, String mainClass, String... args)
+      throws Exception {
+    Files.createDirectories(dir);
+    properties(dir, conf);
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     Arrays.stream(System.getProperty("torchscore.javaOpens", "").split("\\s+"))
@@ -73,9 +90,8 @@ record ScoringRun(
     fault.forEach((key, value) -> command.add("-Dfault." + key + "=" + value));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("io.torchscore.job.ScoreCommand");
-    command.add("--properties-file");
-    command.add(properties.toString());
+    command.add(mainClass);
+    command.addAll(List.of(args));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectOutput(dir.resolve("stdout.txt").toFile())
@@ -102,8 +118,17 @@ record ScoringRun(
         seconds);
   }
 
+  /** Writes the conf, with the fault injector as a listener, to {@code dir/job.properties}. */
+  private static void properties(Path dir, Map<String, String> conf) throws IOException {
+    Map<String, String> all = new LinkedHashMap<>(conf);
+    all.put("spark.extraListeners", FaultInjector.class.getName());
+    List<String> lines = new ArrayList<>();
+    all.forEach((key, value) -> lines.add(key + "=" + value));
+    Files.write(dir.resolve("job.properties"), lines);
+  }
+
   /** The rows of the part files of a JSON output folder; none when it is missing. */
-  private static List<JsonNode> jsonLines(Path folder) throws IOException {
+  static List<JsonNode> jsonLines(Path folder) throws IOException {
     List<JsonNode> rows = new ArrayList<>();
     if (!Files.isDirectory(folder)) {
       return rows;
