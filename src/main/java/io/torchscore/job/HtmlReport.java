@@ -2,7 +2,7 @@ package io.torchscore.job;
 
 import io.torchscore.config.ConfKeys;
 import io.torchscore.spark.LatencyHistogram;
-import io.torchscore.spark.ScoreMetrics;
+import io.torchscore.spark.ModelLoad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -144,7 +144,7 @@ final class HtmlReport {
    */
   private static void throughput(StringBuilder html, RunReport report) {
     html.append("<h2>Throughput over time</h2>\n");
-    ScoreMetrics.Throughput series = report.details().throughput();
+    Throughput series = report.details().throughput();
     long[] rows = series.rows();
     if (Arrays.stream(rows).allMatch(count -> count == 0)) {
       html.append("<p class=\"empty\" id=\"throughput-empty\">No task scored rows.</p>\n");
@@ -293,8 +293,8 @@ final class HtmlReport {
         (stage, histogram) -> {
           html.append("<tr data-stage=\"").append(escape(stage)).append("\"><td>").append(escape(stage)).append("</td>");
           html.append("<td class=\"num\" data-count=\"").append(histogram.count()).append("\">").append(histogram.count()).append("</td>");
-          for (double q : new double[] {0.5, 0.9, 0.99}) {
-            String value = number(RunReport.millis(histogram.percentileMillis(q)));
+          for (double q : Percentiles.REPORTED) {
+            String value = number(RunReport.millis(Percentiles.upperMillis(histogram, q)));
             html.append("<td class=\"num\" data-p=\"")
                 .append(Math.round(q * 100))
                 .append("\">&le; ")
@@ -329,14 +329,14 @@ final class HtmlReport {
     horizontalBars(html, "bad-rows", bars, "#e15759", "rows", "No bad rows: every row read was scored.");
   }
 
-  private static void modelLoads(StringBuilder html, List<ScoreMetrics.ModelLoad> loads) {
+  private static void modelLoads(StringBuilder html, List<ModelLoad> loads) {
     html.append("<h2>Model load time per executor</h2>\n");
     if (loads.isEmpty()) {
       html.append("<p class=\"empty\" id=\"model-loads-empty\">No model was loaded: every JVM had it cached.</p>\n");
       return;
     }
     List<Bar> bars = new ArrayList<>();
-    for (ScoreMetrics.ModelLoad load : loads) {
+    for (ModelLoad load : loads) {
       String label = "driver".equals(load.executor()) ? "driver (" + load.host() + ")" : "executor " + load.executor() + " (" + load.host() + ")";
       bars.add(
           new Bar(

@@ -1,6 +1,5 @@
 package io.torchscore.job;
 
-import io.torchscore.spark.ScoreMetrics.RowsSeen;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.torchscore.job;
 
 import io.torchscore.spark.LatencyHistogram;
-import io.torchscore.spark.ScoreMetrics;
+import io.torchscore.spark.ModelLoad;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +48,6 @@ public record RunReport(
     Details details,
     NonFinite nonFinite) {
 
-  /** The percentiles the report gives of each stage of the batches' times. */
-  private static final double[] PERCENTILES = {0.5, 0.9, 0.99};
-
   /**
    * Where the tasks scored and how the devices coped.
    *
@@ -74,8 +71,8 @@ public record RunReport(
    */
   public record Details(
       Map<String, LatencyHistogram> batchTimes,
-      ScoreMetrics.Throughput throughput,
-      List<ScoreMetrics.ModelLoad> modelLoads,
+      Throughput throughput,
+      List<ModelLoad> modelLoads,
       Map<String, String> settings,
       List<String> profileTraces) {}
 
@@ -201,8 +198,8 @@ public record RunReport(
     details.batchTimes().forEach(
         (stage, histogram) -> {
           Map<String, Object> stagePercentiles = new LinkedHashMap<>();
-          for (double q : PERCENTILES) {
-            stagePercentiles.put("p" + Math.round(q * 100), millis(histogram.percentileMillis(q)));
+          for (double q : Percentiles.REPORTED) {
+            stagePercentiles.put("p" + Math.round(q * 100), millis(Percentiles.upperMillis(histogram, q)));
           }
           percentiles.put(stage, stagePercentiles);
           histograms.put(stage, histogram.counts());
@@ -215,7 +212,7 @@ public record RunReport(
     throughput.put("rows", details.throughput().rows());
     map.put("throughput", throughput);
     List<Map<String, Object>> loads = new ArrayList<>();
-    for (ScoreMetrics.ModelLoad load : details.modelLoads()) {
+    for (ModelLoad load : details.modelLoads()) {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("executor", load.executor());
       entry.put("host", load.host());

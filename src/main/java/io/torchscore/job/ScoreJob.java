@@ -6,6 +6,7 @@ import io.torchscore.config.ConfKeys;
 import io.torchscore.config.JobSettings;
 import io.torchscore.config.Redaction;
 import io.torchscore.spark.LatencyHistogram;
+import io.torchscore.spark.BatchTimes;
 import io.torchscore.spark.ScoreMetrics;
 import io.torchscore.spark.ScoreResult;
 import io.torchscore.spark.SessionConf;
@@ -172,11 +173,12 @@ public final class ScoreJob {
 
   private RunReport.Details details(ScoreMetrics metrics) {
     java.util.Map<String, LatencyHistogram> batchTimes = new java.util.LinkedHashMap<>();
-    for (ScoreMetrics.Stage stage : ScoreMetrics.Stage.values()) {
-      batchTimes.put(stage.label(), metrics.batchTimes(stage));
+    BatchTimes times = metrics.batchTimes();
+    for (BatchTimes.Stage stage : BatchTimes.Stage.values()) {
+      batchTimes.put(stage.label(), times.of(stage));
     }
     return new RunReport.Details(
-        batchTimes, metrics.throughput(THROUGHPUT_BUCKETS), metrics.modelLoadTimes(), usedSettings(), metrics.traces());
+        batchTimes, Throughput.of(metrics.partitions(), THROUGHPUT_BUCKETS), metrics.modelLoadTimes(), usedSettings(), metrics.traces());
   }
 
   /** Returns torchscore's settings and Spark's resource settings of this run, secrets redacted. */

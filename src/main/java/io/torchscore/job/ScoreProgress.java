@@ -1,7 +1,6 @@
 package io.torchscore.job;
 
 import io.torchscore.spark.ScoreMetrics;
-import io.torchscore.spark.ScoreMetrics.RowsSeen;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +77,8 @@ final class ScoreProgress extends SparkListener implements AutoCloseable {
       Map<Integer, RowsSeen> rows = new HashMap<>();
       scala.collection.Iterator<?> accumulables = iterator(task._4());
       while (accumulables.hasNext()) {
-        rows.putAll(metrics.rowsSeenIn((AccumulableInfo) accumulables.next()));
+        metrics.partitionsIn((AccumulableInfo) accumulables.next())
+            .forEach((partition, stats) -> rows.put(partition, RowsSeen.of(stats)));
       }
       if (!rows.isEmpty()) {
         live.reported((Long) task._1(), rows);
@@ -174,7 +174,9 @@ final class ScoreProgress extends SparkListener implements AutoCloseable {
   }
 
   private void show() {
-    RowsSeen seen = live.total(metrics.rowsSeenByPartition());
+    Map<Integer, RowsSeen> kept = new HashMap<>();
+    metrics.partitions().forEach((partition, stats) -> kept.put(partition, RowsSeen.of(stats)));
+    RowsSeen seen = live.total(kept);
     display.update(seen.all(), seen.bad());
   }
 }

@@ -1,23 +1,29 @@
 package io.torchscore.spark;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
  * Counts of durations in fixed log-scale buckets, ten per decade from 0.1 ms to 100 s, with one
- * bucket below and one above: a bounded summary of any number of batches, from which the driver
- * reads percentiles.
+ * bucket below and one above: a bounded, immutable summary of any number of batches, from which
+ * the report reads percentiles.
  *
  * <p>Bucket 0 holds durations under 0.1 ms, bucket {@code i} (1 to 60) those from
  * {@code 0.1 ms * 10^((i-1)/10)} up to {@code 0.1 ms * 10^(i/10)}, and bucket 61 those of 100 s or
  * more.
  */
-public final class LatencyHistogram {
+public final class LatencyHistogram implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   /** The number of buckets. */
   public static final int BUCKETS = 62;
 
   private static final int PER_DECADE = 10;
   private static final double SMALLEST_MILLIS = 0.1;
+
+  /** No durations. */
+  public static final LatencyHistogram EMPTY = new LatencyHistogram(new long[BUCKETS]);
 
   private final long[] counts;
 
@@ -106,25 +112,28 @@ public final class LatencyHistogram {
   }
 
   /**
-   * Returns an upper bound of a percentile: the upper bound of the bucket holding the
-   * {@code ceil(q * count)}-th smallest duration (the lower bound, 100 s, for the last bucket).
+   * Returns this histogram with one more duration counted.
    *
-   * @param q the quantile, e.g. 0.99
-   * @return milliseconds, 0 when nothing was counted
+   * @param nanos the duration
+   * @return a new histogram
    */
-  public double percentileMillis(double q) {
-    long total = count();
-    if (total == 0) {
-      return 0;
-    }
-    long rank = Math.max(1, (long) Math.ceil(q * total));
-    long seen = 0;
+  public LatencyHistogram plus(long nanos) {
+    long[] added = counts.clone();
+    added[bucketOf(nanos)]++;
+    return new LatencyHistogram(added);
+  }
+
+  /**
+   * Returns the durations of this histogram and another, counted together.
+   *
+   * @param other another histogram
+   * @return a new histogram
+   */
+  public LatencyHistogram plus(LatencyHistogram other) {
+    long[] added = counts.clone();
     for (int bucket = 0; bucket < BUCKETS; bucket++) {
-      seen += counts[bucket];
-      if (seen >= rank) {
-        return bucket == BUCKETS - 1 ? lowerMillis(bucket) : upperMillis(bucket);
-      }
+      added[bucket] += other.counts[bucket];
     }
-    return lowerMillis(BUCKETS - 1);
+    return new LatencyHistogram(added);
   }
 }

@@ -87,9 +87,8 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     ModelRef ref = modelRef.value();
     DjlEnvironment.prepare(ref.threads(), ref.cacheDir());
     TaskContext task = TaskContext.get();
-    long attempt = task == null ? -1 : task.taskAttemptId();
     if (task != null) {
-      metrics.partitionStarted(attempt);
+      metrics.partitionStarted();
     }
     int partition = task == null ? 0 : task.partitionId();
     DeviceChoice choice = chooseDevice(task, partition);
@@ -102,12 +101,9 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
             choice.device(),
             placement.precision(),
             placement.cacheModels(),
-            () -> {
-              metrics.modelLoaded();
-              loadedHere[0] = true;
-            });
+            () -> loadedHere[0] = true);
     if (loadedHere[0]) {
-      metrics.modelLoadTimed(attempt, executorId(), executorHost(), System.nanoTime() - leaseStart);
+      metrics.modelLoaded(executorId(), executorHost(), System.nanoTime() - leaseStart);
     }
     LoadedModel loaded = lease.model();
     ForwardProfiler profiler = ForwardProfiler.claim(plan.profile(), ref.engine(), executorId(), metrics);

@@ -265,15 +265,10 @@ public final class TorchScorer {
             Device.cpu(),
             settings.precision(),
             settings.cacheModels(),
-            metrics == null
-                ? () -> { }
-                : () -> {
-                  metrics.modelLoaded();
-                  loadedHere[0] = true;
-                })) {
-      if (loadedHere[0]) {
+            () -> loadedHere[0] = true)) {
+      if (loadedHere[0] && metrics != null) {
         String host = spark.sparkContext().getConf().get("spark.driver.host", "localhost");
-        metrics.modelLoadTimed(-1, "driver", host, System.nanoTime() - leaseStart);
+        metrics.modelLoaded("driver", host, System.nanoTime() - leaseStart);
       }
       outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
     }

@@ -3,7 +3,7 @@ package io.torchscore.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torchscore.spark.LatencyHistogram;
-import io.torchscore.spark.ScoreMetrics;
+import io.torchscore.spark.ModelLoad;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,10 +58,10 @@ class HtmlReportTest {
         new RunReport.DeviceUse(Map.of("cpu", 2L), 0, 0, 0),
         new RunReport.Details(
             times,
-            new ScoreMetrics.Throughput(1_000, 500, rowsPerHalfSecond),
+            new Throughput(1_000, 500, rowsPerHalfSecond),
             List.of(
-                new ScoreMetrics.ModelLoad("driver", "host-a", 120.5),
-                new ScoreMetrics.ModelLoad("1", "host-b", 80.25)),
+                new ModelLoad("driver", "host-a", 120.5),
+                new ModelLoad("1", "host-b", 80.25)),
             settings,
             List.of()),
         nonFinite);

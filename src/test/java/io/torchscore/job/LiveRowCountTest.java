@@ -2,7 +2,6 @@ package io.torchscore.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.torchscore.spark.ScoreMetrics.RowsSeen;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

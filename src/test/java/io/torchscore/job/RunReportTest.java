@@ -2,7 +2,6 @@ package io.torchscore.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.torchscore.spark.ScoreMetrics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,7 @@ class RunReportTest {
         "m.pt", "in", "out", "parquet", null, rows, 0, 0, Map.of(), batches, modelLoads, 4096, seconds, scoringSeconds,
         new RunReport.DeviceUse(Map.of("cpu", 2L), 0, 0, 0),
         new RunReport.Details(
-            Map.of(), new ScoreMetrics.Throughput(0, 1, new long[0]), java.util.List.of(), Map.of(), java.util.List.of()),
+            Map.of(), new Throughput(0, 1, new long[0]), java.util.List.of(), Map.of(), java.util.List.of()),
         new RunReport.NonFinite(0, 0, 0));
   }
 

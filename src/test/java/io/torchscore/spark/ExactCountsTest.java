@@ -3,6 +3,7 @@ package io.torchscore.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torchscore.config.ScoreSettings.OnError;
+import io.torchscore.job.Throughput;
 import java.nio.file.Paths;
 import java.util.Iterator;
 import java.util.List;
@@ -102,10 +103,10 @@ class ExactCountsTest {
     // Local mode: the driver's check loaded the model, and the executor (the same JVM) reuses it.
     assertThat(metrics.modelLoads()).isLessThanOrEqualTo(1);
     // The timings come from the same attempts: one per batch, the rows over time summing to the rows.
-    for (ScoreMetrics.Stage stage : ScoreMetrics.Stage.values()) {
-      assertThat(metrics.batchTimes(stage).count()).as(stage.label()).isEqualTo(batches);
+    for (BatchTimes.Stage stage : BatchTimes.Stage.values()) {
+      assertThat(metrics.batchTimes().of(stage).count()).as(stage.label()).isEqualTo(batches);
     }
-    assertThat(java.util.Arrays.stream(metrics.throughput(30).rows()).sum()).isEqualTo(ROWS - NULL_FEATURES.size());
+    assertThat(java.util.Arrays.stream(Throughput.of(metrics.partitions(), 30).rows()).sum()).isEqualTo(ROWS - NULL_FEATURES.size());
     assertThat(metrics.modelLoadTimes()).hasSize((int) metrics.modelLoads());
   }
 

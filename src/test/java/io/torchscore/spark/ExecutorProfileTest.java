@@ -56,7 +56,7 @@ class ExecutorProfileTest {
       ScoreMetrics metrics = result.metrics();
 
       Set<String> loadedOn = new HashSet<>();
-      for (ScoreMetrics.ModelLoad load : metrics.modelLoadTimes()) {
+      for (ModelLoad load : metrics.modelLoadTimes()) {
         assertThat(load.millis()).isPositive();
         loadedOn.add(load.executor());
       }
@@ -65,7 +65,7 @@ class ExecutorProfileTest {
       assertThat(metrics.modelLoadTimes()).hasSize((int) metrics.modelLoads());
 
       // No forward failed: every forward call is one timed batch.
-      assertThat(metrics.batchTimes(ScoreMetrics.Stage.TOTAL).count()).isEqualTo(metrics.batches());
+      assertThat(metrics.batchTimes().total().count()).isEqualTo(metrics.batches());
 
       List<String> written = metrics.traces();
       assertThat(written).hasSize(executorsWithTasks.size());
