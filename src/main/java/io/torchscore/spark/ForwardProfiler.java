@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -45,7 +48,25 @@ final class ForwardProfiler implements AutoCloseable {
    * @param dir where the traces go, or null for each executor's working directory
    * @param hadoopConf the driver's Hadoop configuration, to reach that folder
    */
-  record Target(String runId, int batches, String dir, HadoopConf hadoopConf) implements Serializable {}
+  record Target(String runId, int batches, String dir, HadoopConf hadoopConf) implements Serializable {
+
+    /**
+     * Returns the target of a new scoring run, named by its start time and a random suffix (e.g.
+     * {@code 20250101-120000-1a2b3c4d}) so that runs never overwrite each other's traces.
+     *
+     * @param batches forward calls to record
+     * @param dir where the traces go, or null
+     * @param hadoopConf the driver's Hadoop configuration
+     * @return the target
+     */
+    static Target newRun(int batches, String dir, HadoopConf hadoopConf) {
+      String runId =
+          DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now())
+              + "-"
+              + UUID.randomUUID().toString().substring(0, 8);
+      return new Target(runId, batches, dir, hadoopConf);
+    }
+  }
 
   private final Target target;
   private final String executor;

@@ -1,40 +1,18 @@
 package io.torchscore.spark;
 
-import static org.apache.spark.sql.functions.col;
-
-import ai.djl.Device;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
-import io.torchscore.config.Redaction;
 import io.torchscore.config.ScoreSettings;
-import io.torchscore.config.Setting;
-import io.torchscore.config.ScoreSettings.OnError;
-import io.torchscore.model.DeviceChoice;
-import io.torchscore.model.DeviceProbe;
-import io.torchscore.model.ModelCache;
-import io.torchscore.model.ModelEngine;
-import io.torchscore.model.ModelFetcher;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.InputLayout;
-import io.torchscore.tensor.MlVectors;
 import io.torchscore.tensor.OutputLayout;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.function.ToIntFunction;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +114,7 @@ public final class TorchScorer {
     // The columns a batch holds until its rows are emitted: the key is looked up in them.
     StructType schema = columns.held();
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
-    Prepared prepared = prepare(spark, columns, column -> firstLength(carried, column), metrics);
+    PreparedScoring prepared = PreparedScoring.prepare(settings, spark, columns, column -> FeatureLength.ofFirstValue(carried, column), metrics);
     InputLayout inputs = prepared.inputs();
     OutputLayout outputs = prepared.outputs();
     ModelRef ref = prepared.ref();
@@ -170,7 +148,9 @@ public final class TorchScorer {
                 settings.gpuConcurrency(),
                 settings.cacheModels(),
                 spark.sparkContext().isLocal()),
-            profileTarget(ref),
+            settings.profile()
+                ? ForwardProfiler.Target.newRun(settings.profileBatches(), settings.profileDir(), ref.hadoopConf())
+                : null,
             new BatchBytes(schema, settings.batchRowsMaxBytes()));
     // A step of the query plan: lazy until an action, usable on streams, named in explain().
     Dataset<Row> scored =
@@ -207,7 +187,8 @@ public final class TorchScorer {
    * @throws TorchScoreException when the model or the features are not usable
    */
   public StructType outputSchema(SparkSession spark, StructType schema) {
-    return prepare(
+    return PreparedScoring.prepare(
+            settings,
             spark,
             CarriedColumns.resolve(settings, schema),
             column -> {
@@ -219,166 +200,6 @@ public final class TorchScorer {
             },
             null)
         .outputSchema();
-  }
-
-  /**
-   * What the driver learns before any task: the inputs, the model, its outputs, the schema of the
-   * rows scoring makes (held columns and predictions) and of the rows written.
-   */
-  private record Prepared(
-      InputLayout inputs,
-      ModelRef ref,
-      OutputLayout outputs,
-      int batchRows,
-      StructType scoredSchema,
-      StructType outputSchema) {}
-
-  private Prepared prepare(
-      SparkSession spark, CarriedColumns carried, ToIntFunction<String> lengthProbe, ScoreMetrics metrics) {
-    StructType schema = carried.carried();
-    List<String> columns = Arrays.asList(schema.fieldNames());
-    TorchScoreException.check(
-        settings.keyColumn() == null || columns.contains(settings.keyColumn()),
-        "Cannot score: key column '%s' (%s) is not in the input; columns are %s",
-        settings.keyColumn(),
-        ConfKeys.KEY_COLUMN,
-        columns);
-    InputLayout inputs =
-        InputLayout.resolve(settings, schema, column -> vectorSize(schema, column).orElseGet(() -> lengthProbe.applyAsInt(column)))
-            .withCorruptRecords(schema, spark.conf().get(CORRUPT_RECORD_CONF, "_corrupt_record"));
-    ModelRef ref =
-        ModelFetcher.locate(
-            settings.modelPath(),
-            SessionConf.hadoop(spark),
-            threads(spark),
-            settings.cacheDir(),
-            settings.modelSha256())
-        .withEngine(settings.engine(), settings.onnxRuntimeProvider());
-    ref = ModelFetcher.shipIfDriverLocal(spark, ref);
-    OutputLayout outputs;
-    // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
-    long leaseStart = System.nanoTime();
-    boolean[] loadedHere = new boolean[1];
-    try (ModelCache.Lease lease =
-        ModelCache.lease(
-            ref,
-            Device.cpu(),
-            settings.precision(),
-            settings.cacheModels(),
-            () -> loadedHere[0] = true)) {
-      if (loadedHere[0] && metrics != null) {
-        String host = spark.sparkContext().getConf().get("spark.driver.host", "localhost");
-        metrics.modelLoaded("driver", host, System.nanoTime() - leaseStart);
-      }
-      outputs = ModelValidator.validate(lease.model(), inputs, settings, labels(spark));
-    }
-    // After the load above: the probe asks the engine, which DjlEnvironment must set up first.
-    DeviceChoice.checkDriver(
-        settings.device(),
-        spark.sparkContext().isLocal(),
-        spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
-        DeviceProbe.get(ModelEngine.of(settings.engine())));
-    int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
-    return new Prepared(
-        inputs, ref, outputs, batchRows, appended(carried.held(), outputs), appended(carried.written(), outputs));
-  }
-
-  /** Returns the schema with the prediction columns (and the error column) appended. */
-  private StructType appended(StructType schema, OutputLayout outputs) {
-    StructType appended = schema;
-    for (StructField field : outputs.fields()) {
-      appended = add(appended, field, ConfKeys.PREDICTION_COLUMN);
-    }
-    if (settings.onError() != OnError.FAIL) {
-      appended =
-          add(
-              appended,
-              DataTypes.createStructField(settings.errorColumn(), DataTypes.StringType, true),
-              ConfKeys.ERROR_COLUMN);
-    }
-    return appended;
-  }
-
-  /** Returns where executors write profiler traces, or null when {@code spark.torchscore.profile} is off. */
-  private ForwardProfiler.Target profileTarget(ModelRef ref) {
-    if (!settings.profile()) {
-      return null;
-    }
-    String runId =
-        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .format(java.time.LocalDateTime.now())
-            + "-"
-            + java.util.UUID.randomUUID().toString().substring(0, 8);
-    return new ForwardProfiler.Target(runId, settings.profileBatches(), settings.profileDir(), ref.hadoopConf());
-  }
-
-  /** Returns a Spark ML vector column's size from its ML attributes, when they give one. */
-  private static java.util.Optional<Integer> vectorSize(StructType schema, String column) {
-    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
-      return java.util.Optional.empty();
-    }
-    StructField field = schema.apply(column);
-    if (!MlVectors.isVector(field.dataType())) {
-      return java.util.Optional.empty();
-    }
-    int size = org.apache.spark.ml.attribute.AttributeGroup.fromStructField(field).size();
-    return size > 0 ? java.util.Optional.of(size) : java.util.Optional.empty();
-  }
-
-  private static StructType add(StructType schema, StructField field, Setting<String> key) {
-    TorchScoreException.check(
-        !Arrays.asList(schema.fieldNames()).contains(field.name()),
-        "Cannot score: the input already has a column '%s'; set %s to another name",
-        field.name(),
-        key);
-    return schema.add(field);
-  }
-
-  /** Returns the length of the first non-null array or vector in the column: a one-row peek. */
-  private static int firstLength(Dataset<Row> input, String column) {
-    TorchScoreException.check(
-        !input.isStreaming(),
-        "Cannot score a stream: the length of feature column '%s' is unknown; set %s",
-        column,
-        ConfKeys.INPUT_SHAPE);
-    List<Row> first = input.select(col(column)).where(col(column).isNotNull()).limit(1).collectAsList();
-    TorchScoreException.check(
-        !first.isEmpty(),
-        "Cannot score: feature column '%s' has no value to learn the input's length from; set %s",
-        column,
-        ConfKeys.INPUT_SHAPE);
-    // Spark ML's classes are touched only for a vector column: spark-mllib may be absent.
-    return MlVectors.isVector(input.schema().apply(column).dataType())
-        ? ((org.apache.spark.ml.linalg.Vector) first.get(0).get(0)).size()
-        : first.get(0).getList(0).size();
-  }
-
-  private List<String> labels(SparkSession spark) {
-    if (settings.labelsPath() == null) {
-      return null;
-    }
-    Path path = new Path(settings.labelsPath());
-    try (BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(
-                path.getFileSystem(SessionConf.hadoop(spark)).open(path),
-                StandardCharsets.UTF_8))) {
-      return reader.lines().map(String::trim).filter(line -> !line.isEmpty()).toList();
-    } catch (IOException e) {
-      throw new TorchScoreException(
-          e,
-          "Cannot read %s=%s: %s; expected a text file with one label per line",
-          ConfKeys.LABELS_PATH,
-          Redaction.uri(settings.labelsPath()),
-          e.getMessage());
-    }
-  }
-
-  private int threads(SparkSession spark) {
-    if (settings.threads() > 0) {
-      return settings.threads();
-    }
-    return spark.sparkContext().getConf().getInt(ConfKeys.SPARK_TASK_CPUS, 1);
   }
 
   /**
