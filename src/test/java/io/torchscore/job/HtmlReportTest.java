@@ -153,13 +153,13 @@ class HtmlReportTest {
 
   @Test
   void logAxesTickEachDecadeWithTwoAndFiveOnlyBelowThreeDecades() {
-    assertThat(HtmlReport.logTicks(0.1, 15.85)).containsExactly(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0);
+    assertThat(SvgChart.logTicks(0.1, 15.85)).containsExactly(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0);
     // 1 to 999 is 2.9996 decades; 1 to 1000 is 3.
-    assertThat(HtmlReport.logTicks(1, 999)).containsExactly(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0);
-    assertThat(HtmlReport.logTicks(1, 1000)).containsExactly(1.0, 10.0, 100.0, 1000.0);
-    assertThat(HtmlReport.logTicks(0.1995, 1258.9)).containsExactly(1.0, 10.0, 100.0, 1000.0);
+    assertThat(SvgChart.logTicks(1, 999)).containsExactly(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0);
+    assertThat(SvgChart.logTicks(1, 1000)).containsExactly(1.0, 10.0, 100.0, 1000.0);
+    assertThat(SvgChart.logTicks(0.1995, 1258.9)).containsExactly(1.0, 10.0, 100.0, 1000.0);
     // Buckets 12 to 41: 1.2589 to 1258.9 ms, three decades, though their bounds' ratio computes a hair under 1000.
-    assertThat(HtmlReport.logTicks(LatencyHistogram.lowerMillis(12), LatencyHistogram.lowerMillis(42))).containsExactly(10.0, 100.0, 1000.0);
+    assertThat(SvgChart.logTicks(LatencyHistogram.lowerMillis(12), LatencyHistogram.lowerMillis(42))).containsExactly(10.0, 100.0, 1000.0);
   }
 
   @Test
