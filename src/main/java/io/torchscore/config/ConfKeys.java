@@ -30,16 +30,16 @@ public final class ConfKeys {
               + " local path or any Hadoop FS URI");
 
   public static final Setting<String> MODEL_SHA256 =
-      setting("model.sha256", null, "none", ConfKeys::parseSha256, Scope.SCORING,
+      setting("model.sha256", String.class, null, "none", ConfKeys::parseSha256, Scope.SCORING,
           "the model file's expected SHA-256 (hex): the driver fails when the file has another one");
 
   public static final Setting<List<List<String>>> FEATURES =
-      setting("features", null, "required", ConfKeys::parseInputs, Scope.SCORING,
+      setting("features", List.class, null, "required", ConfKeys::parseInputs, Scope.SCORING,
           "the model's inputs in forward() order, ';' between inputs; each an array, vector or"
               + " image column, or numeric columns assembled in order");
 
   public static final Setting<List<List<Long>>> INPUT_SHAPE =
-      setting("input.shape", List.of(), "the column's length", ConfKeys::parseShapes, Scope.SCORING,
+      setting("input.shape", List.class, List.of(), "the column's length", ConfKeys::parseShapes, Scope.SCORING,
           "per-row shape of each input (';' between inputs), to reshape a flat array");
 
   public static final Setting<String> INPUT_DTYPE =
@@ -94,18 +94,17 @@ public final class ConfKeys {
 
   // Large rows (images) get small batches, small rows the full batch.size.
   public static final Setting<Integer> BATCH_MAX_BYTES =
-      setting("batch.max.bytes", 8 << 20, "8388608", ConfKeys::positiveInt, Scope.SCORING,
-          "caps a batch's input tensors at this many bytes");
+      positiveInt("batch.max.bytes", 8 << 20, "caps a batch's input tensors at this many bytes");
 
   // 64 MiB: two batches (prefetch) per task, a few tasks per executor, stay well inside a heap of
   // a few GiB, while rows of up to 16 KiB still fill a batch of 4096.
   public static final Setting<Integer> BATCH_ROWS_MAX_BYTES =
-      setting("batch.rows.max.bytes", 64 << 20, "67108864", ConfKeys::positiveInt, Scope.SCORING,
+      positiveInt("batch.rows.max.bytes", 64 << 20,
           "caps the input rows a batch holds on the heap (every column it holds) at this many bytes");
 
   public static final Setting<Integer> THREADS =
-      setting("threads", 0, "spark.task.cpus", ConfKeys::nonNegativeInt, Scope.SCORING,
-          "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");
+      declare("threads", Integer.class, 0, "spark.task.cpus", ConfKeys::integer, count -> count >= 0,
+          "a whole number >= 0", Scope.SCORING, "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");
 
   // Unset, each executor uses torchscore-cache-<OS user> in its own java.io.tmpdir.
   public static final Setting<String> CACHE_DIR =
@@ -120,11 +119,11 @@ public final class ConfKeys {
   // ---- outputs
 
   public static final Setting<String> PREDICTION_COLUMN =
-      string("prediction.column", "prediction", "prediction",
-          "name of the prediction column (of the struct, for output.layout=struct)");
+      declare("prediction.column", String.class, "prediction", "prediction", (key, value) -> value,
+          name -> !name.isBlank(), "a column name", Scope.SCORING, "name of the prediction column (of the struct, for output.layout=struct)");
 
   public static final Setting<List<String>> OUTPUT_NAMES =
-      setting("output.names", List.of(), "dict keys", ConfKeys::parseNames,
+      setting("output.names", List.class, List.of(), "dict keys", ConfKeys::parseNames,
           Scope.SCORING, "column names of a model returning a tuple or a dict");
 
   public static final Setting<String> OUTPUT_LAYOUT =
@@ -146,7 +145,7 @@ public final class ConfKeys {
 
   // Unset, every input column is written beside the predictions, as before this setting existed.
   public static final Setting<List<String>> OUTPUT_COLUMNS =
-      setting("output.columns", List.of(), "all input columns", ConfKeys::parseNames, Scope.SCORING,
+      setting("output.columns", List.class, List.of(), "all input columns", ConfKeys::parseNames, Scope.SCORING,
           "the input columns written beside the predictions, comma-separated (e.g. id); the others"
               + " are read only when scoring needs them and never written");
 
@@ -185,8 +184,8 @@ public final class ConfKeys {
       job("output.format", "parquet", "parquet", "any Spark sink");
 
   public static final Setting<String> OUTPUT_MODE =
-      setting("output.mode", "errorifexists", "errorifexists", (key, value) -> value, Scope.JOB,
-          "errorifexists, overwrite, append or ignore", "errorifexists", "overwrite", "append", "ignore");
+      declare("output.mode", String.class, "errorifexists", "errorifexists", (key, value) -> value, null, null,
+          Scope.JOB, "errorifexists, overwrite, append or ignore", "errorifexists", "overwrite", "append", "ignore");
 
   public static final Setting<String> REJECTS_PATH =
       job("rejects.path", null, "none", "with on.error=skip: where the skipped rows go");
@@ -196,12 +195,12 @@ public final class ConfKeys {
 
   // Past either limit the job fails without committing its output.
   public static final Setting<Double> MAX_BAD_FRACTION =
-      setting("max.bad.fraction", 1.0, "1 (no limit)", ConfKeys::fraction, Scope.JOB,
-          "the job fails without writing its output when more than this share of the rows are bad");
+      declare("max.bad.fraction", Double.class, 1.0, "1 (no limit)", (key, value) -> Double.parseDouble(value),
+          share -> share >= 0 && share <= 1, "a number from 0 to 1 (1: no limit)", Scope.JOB, "the job fails without writing its output when more than this share of the rows are bad");
 
   public static final Setting<Long> MAX_BAD_ROWS =
-      setting("max.bad.rows", -1L, "-1 (no limit)", ConfKeys::badRowLimit, Scope.JOB,
-          "the job fails without writing its output when more than this many rows are bad");
+      declare("max.bad.rows", Long.class, -1L, "-1 (no limit)", (key, value) -> Long.parseLong(value.trim()),
+          rows -> rows >= -1, "a whole number >= 0 (-1: no limit)", Scope.JOB, "the job fails without writing its output when more than this many rows are bad");
 
   public static final Setting<String> REPORT_PATH =
       job("report.path", null, "none", "write the run summary as JSON here");
@@ -209,14 +208,14 @@ public final class ConfKeys {
   // With output.mode=overwrite only the partitions this run writes are replaced: a re-run for one
   // date replaces that date alone.
   public static final Setting<List<String>> OUTPUT_PARTITION_BY =
-      setting("output.partition.by", List.of(), "none", ConfKeys::parseNames, Scope.JOB,
+      setting("output.partition.by", List.class, List.of(), "none", ConfKeys::parseNames, Scope.JOB,
           "columns to partition the output (and the rejects) by; an overwrite replaces only the"
               + " partitions present in this run's input");
 
   // ---- profiling
 
   public static final Setting<Boolean> PROFILE =
-      setting("profile", false, "false", ConfKeys::trueOrFalse, Scope.SCORING,
+      setting("profile", Boolean.class, false, "false", ConfKeys::trueOrFalse, Scope.SCORING,
           "record libtorch's profiler around the first profile.batches forward calls of each executor"
               + " and write a Chrome trace per executor to profile.dir");
 
@@ -264,12 +263,26 @@ public final class ConfKeys {
         continue;
       }
       if (ALL.stream().noneMatch(s -> s.key().equals(key))) {
-        throw new TorchScoreException(
-            "Unknown setting %s: did you mean %s? Every key is listed by jobs/score --help",
-            key,
-            closest(key));
+        throw unknown(key);
       }
     }
+  }
+
+  /**
+   * Returns the setting of a conf key or of its short name, as Spark ML params are named.
+   *
+   * @param name the key ({@code spark.torchscore.batch.size}) or short name ({@code batch.size})
+   * @return the setting
+   * @throws TorchScoreException naming the closest setting when there is none of that name
+   */
+  public static Setting<?> named(String name) {
+    String key = name.startsWith(PREFIX) ? name : PREFIX + name;
+    return ALL.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow(() -> unknown(key));
+  }
+
+  private static TorchScoreException unknown(String key) {
+    return new TorchScoreException(
+        "Unknown setting %s: did you mean %s? Every key is listed by jobs/score --help", key, closest(key));
   }
 
   private static String closest(String key) {
@@ -307,77 +320,61 @@ public final class ConfKeys {
 
   // ---- declarations
 
-  private static <T> Setting<T> setting(
+  private static <T> Setting<T> declare(
       String name,
+      Class<?> type,
       T defaultValue,
       String defaultText,
       Setting.Parser<T> parser,
+      Setting.Condition<T> condition,
+      String expected,
       Scope scope,
       String doc,
       String... allowed) {
     Setting<T> setting =
-        new Setting<>(PREFIX + name, defaultValue, defaultText, parser, Arrays.asList(allowed), scope, doc);
+        new Setting<>(
+            PREFIX + name, type, defaultValue, defaultText, parser, condition, expected, Arrays.asList(allowed),
+            scope, doc);
     ALL.add(setting);
     return setting;
   }
 
+  private static <T> Setting<T> setting(
+      String name, Class<?> type, T defaultValue, String defaultText, Setting.Parser<T> parser, Scope scope,
+      String doc) {
+    return declare(name, type, defaultValue, defaultText, parser, null, null, scope, doc);
+  }
+
   private static Setting<String> string(String name, String defaultValue, String defaultText, String doc) {
-    return setting(name, defaultValue, defaultText, (key, value) -> value, Scope.SCORING, doc);
+    return setting(name, String.class, defaultValue, defaultText, (key, value) -> value, Scope.SCORING, doc);
   }
 
   private static Setting<String> job(String name, String defaultValue, String defaultText, String doc) {
-    return setting(name, defaultValue, defaultText, (key, value) -> value, Scope.JOB, doc);
+    return setting(name, String.class, defaultValue, defaultText, (key, value) -> value, Scope.JOB, doc);
   }
 
   private static Setting<String> choice(String name, String defaultValue, String doc, String... allowed) {
-    return setting(name, defaultValue, defaultValue, (key, value) -> value, Scope.SCORING, doc, allowed);
+    return declare(
+        name, String.class, defaultValue, defaultValue, (key, value) -> value, null, null, Scope.SCORING, doc,
+        allowed);
   }
 
   private static Setting<Integer> positiveInt(String name, int defaultValue, String doc) {
-    return setting(name, defaultValue, Integer.toString(defaultValue), ConfKeys::positiveInt, Scope.SCORING, doc);
+    return declare(
+        name, Integer.class, defaultValue, Integer.toString(defaultValue), ConfKeys::integer, count -> count > 0,
+        "a whole number > 0", Scope.SCORING, doc);
   }
 
   private static Setting<float[]> floats(String name, String defaultValue, String doc) {
     return setting(
-        name, parseFloats(PREFIX + name, defaultValue), defaultValue, ConfKeys::parseFloats, Scope.SCORING, doc);
+        name, float[].class, parseFloats(PREFIX + name, defaultValue), defaultValue, ConfKeys::parseFloats,
+        Scope.SCORING, doc);
   }
 
   // ---- parsers
 
-  static int positiveInt(String key, String value) {
-    int parsed = integer(key, value);
-    TorchScoreException.check(parsed > 0, "Invalid %s=%s: expected a whole number > 0", key, value);
-    return parsed;
-  }
-
-  static int nonNegativeInt(String key, String value) {
-    int parsed = integer(key, value);
-    TorchScoreException.check(parsed >= 0, "Invalid %s=%s: expected a whole number >= 0", key, value);
-    return parsed;
-  }
-
-  private static double fraction(String key, String value) {
-    double parsed;
-    try {
-      parsed = Double.parseDouble(value.trim());
-    } catch (NumberFormatException e) {
-      parsed = Double.NaN;
-    }
-    TorchScoreException.check(
-        parsed >= 0 && parsed <= 1, "Invalid %s=%s: expected a number from 0 to 1 (1: no limit)", key, value);
-    return parsed;
-  }
-
-  private static long badRowLimit(String key, String value) {
-    long parsed;
-    try {
-      parsed = Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      parsed = -2;
-    }
-    TorchScoreException.check(
-        parsed >= -1, "Invalid %s=%s: expected a whole number >= 0 (-1: no limit)", key, value);
-    return parsed;
+  private static int integer(String key, String value) {
+    return Integer.parseInt(value.trim());
   }
 
   private static boolean trueOrFalse(String key, String value) {
@@ -394,14 +391,6 @@ public final class ConfKeys {
         key,
         value);
     return value.toLowerCase(Locale.ROOT);
-  }
-
-  private static int integer(String key, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new TorchScoreException("Invalid %s=%s: expected a whole number", key, value);
-    }
   }
 
   private static float[] parseFloats(String key, String value) {

@@ -14,8 +14,14 @@ import java.io.Serializable;
  */
 public record ImageSettings(int resize, int crop, float[] mean, float[] std) implements Serializable {
 
-  /** Checks the values. */
+  /**
+   * Checks the values as the conf does: both sides positive, the crop inside the resized image.
+   *
+   * @throws TorchScoreException naming the setting that is invalid
+   */
   public ImageSettings {
+    ConfKeys.IMAGE_RESIZE.check(resize);
+    ConfKeys.IMAGE_CROP.check(crop);
     TorchScoreException.check(
         crop <= resize,
         "Invalid %s=%s: the crop must fit in the resized image (%s=%s)",

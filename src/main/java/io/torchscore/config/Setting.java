@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One setting, declared once: its Spark conf key, its type (through its parser), its default, the
- * values it allows and a line of documentation. The conf reader, the builders, the job's
- * {@code --help} and README's settings table all come from these declarations in
- * {@link ConfKeys}.
+ * One setting, declared once: its Spark conf key, its type and parser, its default, the values it
+ * allows and a line of documentation. The conf reader, the builders, the Spark ML params, the
+ * job's {@code --help} and the settings reference all come from these declarations in
+ * {@link ConfKeys}, and every one of them validates through {@link #check}, so a bad value gets
+ * the same one-line message wherever it is given.
  *
  * <p>{@link #toString()} is the key, so a setting can be named in a message directly.
  *
@@ -19,10 +20,19 @@ public final class Setting<T> implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** Turns a conf value into a typed value, failing with a message that names the key. */
+  /**
+   * Turns a conf value into a typed value, failing with a message that names the key; a
+   * {@link NumberFormatException} is reported as the setting's {@link #expected()}.
+   */
   @FunctionalInterface
   interface Parser<T> extends Serializable {
     T parse(String key, String value);
+  }
+
+  /** What a typed value must meet, beyond having the setting's type. */
+  @FunctionalInterface
+  interface Condition<T> extends Serializable {
+    boolean holds(T value);
   }
 
   /** Whether a setting shapes scoring (library and job) or only the job's input and output. */
@@ -34,26 +44,39 @@ public final class Setting<T> implements Serializable {
   }
 
   private final String key;
+  private final Class<?> type;
   private final T defaultValue;
   private final String defaultText;
   private final Parser<T> parser;
+  private final Condition<T> condition;
+  private final String expected;
   private final List<String> allowed;
   private final Scope scope;
   private final String doc;
 
+  /**
+   * Declares a setting; an enumerated one ({@code allowed} not empty) is a string whose condition
+   * is to be one of them.
+   */
   Setting(
       String key,
+      Class<?> type,
       T defaultValue,
       String defaultText,
       Parser<T> parser,
+      Condition<T> condition,
+      String expected,
       List<String> allowed,
       Scope scope,
       String doc) {
     this.key = key;
+    this.type = type;
     this.defaultValue = defaultValue;
     this.defaultText = defaultText;
     this.parser = parser;
     this.allowed = List.copyOf(allowed);
+    this.condition = allowed.isEmpty() ? condition : this.allowed::contains;
+    this.expected = allowed.isEmpty() ? expected : "one of " + String.join(", ", allowed);
     this.scope = scope;
     this.doc = doc;
   }
@@ -74,6 +97,16 @@ public final class Setting<T> implements Serializable {
    */
   public String name() {
     return key.substring(ConfKeys.PREFIX.length());
+  }
+
+  /**
+   * Returns the type of the setting's value: {@code Integer}, {@code Boolean}, {@code String},
+   * {@code List} (of names, of inputs' columns, of shapes), ...
+   *
+   * @return the value's class
+   */
+  public Class<?> type() {
+    return type;
   }
 
   /**
@@ -104,6 +137,16 @@ public final class Setting<T> implements Serializable {
   }
 
   /**
+   * Returns what a valid value is, as error messages say it ({@code a whole number > 0},
+   * {@code one of auto, cpu, gpu}); null when every value of the setting's type is valid.
+   *
+   * @return the expectation, or null
+   */
+  public String expected() {
+    return expected;
+  }
+
+  /**
    * Returns whether the library reads this setting or only the job.
    *
    * @return the scope
@@ -122,24 +165,45 @@ public final class Setting<T> implements Serializable {
   }
 
   /**
-   * Parses a conf value.
+   * Parses a conf value and {@linkplain #check checks} it.
    *
    * @param value the value as given (trimmed)
    * @return the typed value
    * @throws TorchScoreException naming the key and what it expects when the value is invalid
    */
   public T parse(String value) {
-    if (!allowed.isEmpty()) {
-      String lower = value.toLowerCase(Locale.ROOT);
-      TorchScoreException.check(
-          allowed.contains(lower),
-          "Invalid %s=%s: expected one of %s",
-          key,
-          value,
-          String.join(", ", allowed));
-      return parser.parse(key, lower);
+    T parsed;
+    try {
+      parsed = parser.parse(key, value);
+    } catch (NumberFormatException e) {
+      throw invalid(value);
     }
-    return parser.parse(key, value);
+    return check(parsed);
+  }
+
+  /**
+   * Checks a typed value, as every way of setting it does (conf, builders, Spark ML params).
+   *
+   * @param value the value; null (not set) passes
+   * @return the value, lower case for an enumerated setting
+   * @throws TorchScoreException {@code Invalid <key>=<value>: expected <expected()>} when the
+   *     value does not meet the setting's condition
+   */
+  @SuppressWarnings("unchecked")
+  public T check(T value) {
+    if (value == null || condition == null) {
+      return value;
+    }
+    T normal = allowed.isEmpty() ? value : (T) ((String) value).toLowerCase(Locale.ROOT);
+    if (!condition.holds(normal)) {
+      throw invalid(value);
+    }
+    return normal;
+  }
+
+  private TorchScoreException invalid(Object value) {
+    return new TorchScoreException(
+        "Invalid %s=%s: expected %s", key, value, expected == null ? "a " + type.getSimpleName() : expected);
   }
 
   @Override

@@ -145,7 +145,7 @@ public final class ScoreJob {
 
   private RunReport report(ScoreResult result, long start, double scoringSeconds) {
     return new RunReport(
-        Redaction.uri(settings.score().modelPath()),
+        Redaction.uri(settings.score().get(ConfKeys.MODEL_PATH)),
         Redaction.uri(settings.inputPath()),
         Redaction.uri(settings.outputPath()),
         settings.outputFormat(),
@@ -211,8 +211,8 @@ public final class ScoreJob {
 
   private void checkFileSystems() {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    FileSystemCheck.check(conf, ConfKeys.MODEL_PATH, settings.score().modelPath());
-    FileSystemCheck.check(conf, ConfKeys.LABELS_PATH, settings.score().labelsPath());
+    FileSystemCheck.check(conf, ConfKeys.MODEL_PATH, settings.score().get(ConfKeys.MODEL_PATH));
+    FileSystemCheck.check(conf, ConfKeys.LABELS_PATH, settings.score().get(ConfKeys.LABELS_PATH));
     FileSystemCheck.check(conf, ConfKeys.INPUT_PATH, settings.inputPath());
     FileSystemCheck.check(conf, ConfKeys.OUTPUT_PATH, settings.outputPath());
     FileSystemCheck.check(conf, ConfKeys.REJECTS_PATH, settings.rejectsPath());

@@ -44,7 +44,7 @@ final class CarriedColumns {
    * @throws TorchScoreException naming the setting and the column when a kept column is not in the input
    */
   static CarriedColumns resolve(ScoreSettings settings, StructType schema) {
-    List<String> kept = settings.outputColumns();
+    List<String> kept = settings.get(ConfKeys.OUTPUT_COLUMNS);
     if (kept.isEmpty()) {
       return new CarriedColumns(schema, schema, schema, true);
     }
@@ -59,8 +59,8 @@ final class CarriedColumns {
     }
     Set<String> needed = new LinkedHashSet<>(kept);
     settings.inputs().forEach(needed::addAll);
-    if (settings.keyColumn() != null) {
-      needed.add(settings.keyColumn());
+    if (settings.get(ConfKeys.KEY_COLUMN) != null) {
+      needed.add(settings.get(ConfKeys.KEY_COLUMN));
     }
     List<StructField> carriedFields = new ArrayList<>();
     for (StructField field : schema.fields()) {
@@ -74,7 +74,7 @@ final class CarriedColumns {
       written[i] = carried.fields()[carried.fieldIndex(kept.get(i))];
     }
     StructType held = new StructType(written);
-    String key = settings.keyColumn();
+    String key = settings.get(ConfKeys.KEY_COLUMN);
     if (key != null && !kept.contains(key)) {
       held = held.add(carried.fields()[carried.fieldIndex(key)]);
     }

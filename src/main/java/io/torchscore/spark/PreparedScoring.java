@@ -64,9 +64,9 @@ record PreparedScoring(
     StructType schema = carried.carried();
     List<String> columns = Arrays.asList(schema.fieldNames());
     TorchScoreException.check(
-        settings.keyColumn() == null || columns.contains(settings.keyColumn()),
+        settings.get(ConfKeys.KEY_COLUMN) == null || columns.contains(settings.get(ConfKeys.KEY_COLUMN)),
         "Cannot score: key column '%s' (%s) is not in the input; columns are %s",
-        settings.keyColumn(),
+        settings.get(ConfKeys.KEY_COLUMN),
         ConfKeys.KEY_COLUMN,
         columns);
     InputLayout inputs =
@@ -74,12 +74,12 @@ record PreparedScoring(
             .withCorruptRecords(schema, spark.conf().get(TorchScorer.CORRUPT_RECORD_CONF, "_corrupt_record"));
     ModelRef ref =
         ModelFetcher.locate(
-            settings.modelPath(),
+            settings.get(ConfKeys.MODEL_PATH),
             SessionConf.hadoop(spark),
             threads(settings, spark),
-            settings.cacheDir(),
-            settings.modelSha256())
-        .withEngine(settings.engine(), settings.onnxRuntimeProvider());
+            settings.get(ConfKeys.CACHE_DIR),
+            settings.get(ConfKeys.MODEL_SHA256))
+        .withEngine(settings.get(ConfKeys.ENGINE), settings.get(ConfKeys.ONNXRUNTIME_PROVIDER));
     ref = ModelFetcher.shipIfDriverLocal(spark, ref);
     OutputLayout outputs;
     // The driver checks the model on its CPU: a GPU cluster's driver often has no GPU.
@@ -89,24 +89,24 @@ record PreparedScoring(
         ModelCache.lease(
             ref,
             Device.cpu(),
-            settings.precision(),
-            settings.cacheModels(),
+            settings.get(ConfKeys.PRECISION),
+            settings.get(ConfKeys.CACHE_MODELS),
             () -> loadedHere[0] = true)) {
       if (loadedHere[0] && metrics != null) {
         String host = spark.sparkContext().getConf().get("spark.driver.host", "localhost");
         metrics.modelLoaded("driver", host, System.nanoTime() - leaseStart);
       }
       List<String> labels =
-          settings.labelsPath() == null ? null : LabelsFile.read(settings.labelsPath(), SessionConf.hadoop(spark));
+          settings.get(ConfKeys.LABELS_PATH) == null ? null : LabelsFile.read(settings.get(ConfKeys.LABELS_PATH), SessionConf.hadoop(spark));
       outputs = ModelValidator.validate(lease.model(), inputs, settings, labels);
     }
     // After the load above: the probe asks the engine, which DjlEnvironment must set up first.
     DeviceChoice.checkDriver(
-        settings.device(),
+        settings.get(ConfKeys.DEVICE),
         spark.sparkContext().isLocal(),
         spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
-        DeviceProbe.get(ModelEngine.of(settings.engine())));
-    int batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
+        DeviceProbe.get(ModelEngine.of(settings.get(ConfKeys.ENGINE))));
+    int batchRows = inputs.batchRows(settings.get(ConfKeys.BATCH_SIZE), settings.get(ConfKeys.BATCH_MAX_BYTES));
     return new PreparedScoring(
         inputs,
         ref,
@@ -126,7 +126,7 @@ record PreparedScoring(
       appended =
           add(
               appended,
-              DataTypes.createStructField(settings.errorColumn(), DataTypes.StringType, true),
+              DataTypes.createStructField(settings.get(ConfKeys.ERROR_COLUMN), DataTypes.StringType, true),
               ConfKeys.ERROR_COLUMN);
     }
     return appended;
@@ -142,8 +142,8 @@ record PreparedScoring(
   }
 
   private static int threads(ScoreSettings settings, SparkSession spark) {
-    if (settings.threads() > 0) {
-      return settings.threads();
+    if (settings.get(ConfKeys.THREADS) > 0) {
+      return settings.get(ConfKeys.THREADS);
     }
     return spark.sparkContext().getConf().getInt(ConfKeys.SPARK_TASK_CPUS, 1);
   }

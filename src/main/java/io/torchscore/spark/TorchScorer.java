@@ -3,6 +3,7 @@ package io.torchscore.spark;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
+import io.torchscore.config.ScoreSettingsBuilder;
 import io.torchscore.model.ModelRef;
 import io.torchscore.tensor.InputLayout;
 import io.torchscore.tensor.OutputLayout;
@@ -136,22 +137,22 @@ public final class TorchScorer {
             batchRows,
             settings.rejectNaN(),
             settings.onError(),
-            settings.keyColumn() == null ? -1 : schema.fieldIndex(settings.keyColumn()),
-            settings.keyColumn(),
-            settings.keyColumn() == null ? null : schema.apply(settings.keyColumn()).dataType(),
+            settings.get(ConfKeys.KEY_COLUMN) == null ? -1 : schema.fieldIndex(settings.get(ConfKeys.KEY_COLUMN)),
+            settings.get(ConfKeys.KEY_COLUMN),
+            settings.get(ConfKeys.KEY_COLUMN) == null ? null : schema.apply(settings.get(ConfKeys.KEY_COLUMN)).dataType(),
             columns.holdsFewer()
                 ? new ScoredRowIterator.Packing(schema.size(), columns.carried().size())
                 : ScoredRowIterator.Packing.whole(),
             new ScorePartitionFunction.Placement(
-                settings.device(),
-                settings.precision(),
-                settings.gpuConcurrency(),
-                settings.cacheModels(),
+                settings.get(ConfKeys.DEVICE),
+                settings.get(ConfKeys.PRECISION),
+                settings.get(ConfKeys.GPU_CONCURRENCY),
+                settings.get(ConfKeys.CACHE_MODELS),
                 spark.sparkContext().isLocal()),
-            settings.profile()
-                ? ForwardProfiler.Target.newRun(settings.profileBatches(), settings.profileDir(), ref.hadoopConf())
+            settings.get(ConfKeys.PROFILE)
+                ? ForwardProfiler.Target.newRun(settings.get(ConfKeys.PROFILE_BATCHES), settings.get(ConfKeys.PROFILE_DIR), ref.hadoopConf())
                 : null,
-            new BatchBytes(schema, settings.batchRowsMaxBytes()));
+            new BatchBytes(schema, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES)));
     // A step of the query plan: lazy until an action, usable on streams, named in explain().
     Dataset<Row> scored =
         InternalRowStep.map(
@@ -172,7 +173,7 @@ public final class TorchScorer {
                     .map(name -> scored.col("`" + name.replace("`", "``") + "`"))
                     .toArray(Column[]::new));
     return new ScoreResult(
-        all, settings.onError(), settings.errorColumn(), columns.written().fieldNames(), metrics, batchRows);
+        all, settings.onError(), settings.get(ConfKeys.ERROR_COLUMN), columns.written().fieldNames(), metrics, batchRows);
   }
 
   /**
@@ -204,9 +205,9 @@ public final class TorchScorer {
 
   /**
    * Builds a {@link TorchScorer}; the model path and the features are required. The setters are
-   * {@link ScoreSettings.Builder}'s.
+   * {@link ScoreSettingsBuilder}'s.
    */
-  public static final class Builder extends ScoreSettings.Builder<Builder> {
+  public static final class Builder extends ScoreSettingsBuilder<Builder> {
 
     private Builder() {}
 

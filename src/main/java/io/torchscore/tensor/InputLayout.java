@@ -56,9 +56,9 @@ public final class InputLayout implements Serializable {
     for (int i = 0; i < settings.inputs().size(); i++) {
       List<String> columns = settings.inputs().get(i);
       long[] declared =
-          settings.inputShapes().isEmpty()
+          settings.get(ConfKeys.INPUT_SHAPE).isEmpty()
               ? null
-              : settings.inputShapes().get(i).stream().mapToLong(Long::longValue).toArray();
+              : settings.get(ConfKeys.INPUT_SHAPE).get(i).stream().mapToLong(Long::longValue).toArray();
       inputs.add(resolveInput(settings, schema, columns, declared, lengthProbe));
     }
     return new InputLayout(inputs, -1, null);
@@ -174,7 +174,7 @@ public final class InputLayout implements Serializable {
   }
 
   private static boolean int64(ScoreSettings settings, boolean integral) {
-    return switch (settings.inputDtype()) {
+    return switch (settings.get(ConfKeys.INPUT_DTYPE)) {
       case "int64" -> true;
       case "float32" -> false;
       default -> integral;

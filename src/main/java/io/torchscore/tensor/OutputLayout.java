@@ -82,7 +82,7 @@ public final class OutputLayout implements Serializable {
    */
   public static OutputLayout of(
       NDList sample, long rows, ScoreSettings settings, List<String> labels, boolean graphOutputs) {
-    List<String> names = settings.outputNames();
+    List<String> names = settings.get(ConfKeys.OUTPUT_NAMES);
     TorchScoreException.check(
         names.isEmpty() || names.size() == sample.size(),
         "Invalid %s=%s: the model returns %s outputs",
@@ -112,11 +112,11 @@ public final class OutputLayout implements Serializable {
       if (!names.isEmpty()) {
         column = names.get(outputs.size());
       } else if (graphOutputs && sample.size() == 1) {
-        column = settings.predictionColumn();
+        column = settings.get(ConfKeys.PREDICTION_COLUMN);
       } else if (array.getName() != null && !array.getName().isEmpty()) {
         column = array.getName();
       } else {
-        column = sample.size() == 1 ? settings.predictionColumn() : "output_" + i;
+        column = sample.size() == 1 ? settings.get(ConfKeys.PREDICTION_COLUMN) : "output_" + i;
       }
       boolean int64 = array.getDataType().isInteger();
       outputs.add(new OutputSpec(column, array.getName(), Math.toIntExact(width), scalar, int64));
@@ -137,9 +137,9 @@ public final class OutputLayout implements Serializable {
     return new OutputLayout(
         outputs,
         settings.postprocess(),
-        settings.topK(),
+        settings.get(ConfKeys.TOPK),
         labels,
-        settings.predictionColumn(),
+        settings.get(ConfKeys.PREDICTION_COLUMN),
         settings.outputStruct() && outputs.size() > 1);
   }
 

@@ -33,13 +33,13 @@ class JobSettingsTest {
     assertThat(settings.outputMode()).isEqualTo("errorifexists");
     assertThat(settings.reportPath()).isNull();
     assertThat(settings.inputOptions()).isEmpty();
-    assertThat(settings.score().predictionColumn()).isEqualTo("prediction");
-    assertThat(settings.score().batchSize()).isEqualTo(4096);
-    assertThat(settings.score().batchMaxBytes()).isEqualTo(8 << 20);
-    assertThat(settings.score().threads()).isZero();
+    assertThat(settings.score().get(ConfKeys.PREDICTION_COLUMN)).isEqualTo("prediction");
+    assertThat(settings.score().get(ConfKeys.BATCH_SIZE)).isEqualTo(4096);
+    assertThat(settings.score().get(ConfKeys.BATCH_MAX_BYTES)).isEqualTo(8 << 20);
+    assertThat(settings.score().get(ConfKeys.THREADS)).isZero();
     assertThat(settings.score().inputs()).containsExactly(List.of("features"));
     assertThat(settings.score().onError()).isEqualTo(ScoreSettings.OnError.FAIL);
-    assertThat(settings.score().errorColumn()).isEqualTo("_error");
+    assertThat(settings.score().get(ConfKeys.ERROR_COLUMN)).isEqualTo("_error");
     assertThat(settings.score().rejectNaN()).isFalse();
     assertThat(settings.score().postprocess()).isEqualTo(ScoreSettings.Postprocess.NONE);
     assertThat(settings.score().image().resize()).isEqualTo(256);
@@ -136,9 +136,9 @@ class JobSettingsTest {
 
     ScoreSettings settings = JobSettings.fromConf(conf).score();
 
-    assertThat(settings.profile()).isTrue();
-    assertThat(settings.profileBatches()).isEqualTo(5);
-    assertThat(settings.profileDir()).isEqualTo(expected);
+    assertThat(settings.get(ConfKeys.PROFILE)).isTrue();
+    assertThat(settings.get(ConfKeys.PROFILE_BATCHES)).isEqualTo(5);
+    assertThat(settings.get(ConfKeys.PROFILE_DIR)).isEqualTo(expected);
   }
 
   static Stream<Arguments> traceFolders() {

@@ -20,12 +20,12 @@ class ModelSha256SettingTest {
             Map.of(
                 ConfKeys.MODEL_PATH.key(), "m.pt", ConfKeys.FEATURES.key(), "f", ConfKeys.MODEL_SHA256.key(), SHA));
 
-    assertThat(settings.modelSha256()).isEqualTo(SHA.toLowerCase(java.util.Locale.ROOT));
+    assertThat(settings.get(ConfKeys.MODEL_SHA256)).isEqualTo(SHA.toLowerCase(java.util.Locale.ROOT));
   }
 
   @Test
   void isUnsetByDefault() {
-    assertThat(ScoreSettings.builder().modelPath("m.pt").featuresCol("f").build().modelSha256())
+    assertThat(ScoreSettings.builder().modelPath("m.pt").featuresCol("f").build().get(ConfKeys.MODEL_SHA256))
         .isNull();
   }
 

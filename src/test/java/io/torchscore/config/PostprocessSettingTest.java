@@ -45,7 +45,7 @@ class PostprocessSettingTest {
                 ConfKeys.TOPK.key(), "3"));
 
     assertThat(settings.postprocess()).isEqualTo(Postprocess.SOFTMAX_TOPK);
-    assertThat(settings.topK()).isEqualTo(3);
+    assertThat(settings.get(ConfKeys.TOPK)).isEqualTo(3);
   }
 
   @Test

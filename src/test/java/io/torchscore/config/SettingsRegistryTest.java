@@ -33,9 +33,9 @@ class SettingsRegistryTest {
             .option("input.shape", "3,32,32")
             .build();
 
-    assertThat(settings.batchSize()).isEqualTo(128);
-    assertThat(settings.device()).isEqualTo("cpu");
-    assertThat(settings.inputShapes()).containsExactly(List.of(3L, 32L, 32L));
+    assertThat(settings.get(ConfKeys.BATCH_SIZE)).isEqualTo(128);
+    assertThat(settings.get(ConfKeys.DEVICE)).isEqualTo("cpu");
+    assertThat(settings.get(ConfKeys.INPUT_SHAPE)).containsExactly(List.of(3L, 32L, 32L));
     assertThatThrownBy(() -> ScoreSettings.builder().option("batchsize", "1"))
         .isInstanceOf(TorchScoreException.class)
         .hasMessageContaining("did you mean spark.torchscore.batch.size?");

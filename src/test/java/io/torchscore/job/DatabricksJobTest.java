@@ -63,6 +63,6 @@ class DatabricksJobTest {
     ConfKeys.checkKnown(conf);
     JobSettings settings = JobSettings.fromConf(conf);
     assertThat(settings.outputPath()).isEqualTo("dbfs:/lake/scores/churn/date={{job.start_time.iso_date}}");
-    assertThat(settings.score().modelPath()).isEqualTo("dbfs:/models/churn/mlp.pt");
+    assertThat(settings.score().get(ConfKeys.MODEL_PATH)).isEqualTo("dbfs:/models/churn/mlp.pt");
   }
 }

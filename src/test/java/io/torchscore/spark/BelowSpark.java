@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoopTranslator;
+import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
 import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.DeviceChoice;
@@ -60,16 +61,16 @@ public final class BelowSpark implements AutoCloseable {
   public BelowSpark(ScoreSettings settings, StructType schema, int threads, int width) throws IOException {
     this.settings = settings;
     ModelRef ref =
-        cached(Path.of(settings.modelPath()), threads, settings.cacheDir())
-            .withEngine(settings.engine(), settings.onnxRuntimeProvider());
+        cached(Path.of(settings.get(ConfKeys.MODEL_PATH)), threads, settings.get(ConfKeys.CACHE_DIR))
+            .withEngine(settings.get(ConfKeys.ENGINE), settings.get(ConfKeys.ONNXRUNTIME_PROVIDER));
     DjlEnvironment.prepare(ref.threads(), ref.cacheDir());
-    int cuda = "cpu".equals(settings.device()) ? 0 : DeviceProbe.get(ModelEngine.of(settings.engine())).cudaDevices();
-    this.choice = DeviceChoice.choose(settings.device(), List.of(), null, cuda, true, 0);
-    this.lease = ModelCache.lease(ref, choice.device(), settings.precision(), settings.cacheModels(), () -> { });
+    int cuda = "cpu".equals(settings.get(ConfKeys.DEVICE)) ? 0 : DeviceProbe.get(ModelEngine.of(settings.get(ConfKeys.ENGINE))).cudaDevices();
+    this.choice = DeviceChoice.choose(settings.get(ConfKeys.DEVICE), List.of(), null, cuda, true, 0);
+    this.lease = ModelCache.lease(ref, choice.device(), settings.get(ConfKeys.PRECISION), settings.get(ConfKeys.CACHE_MODELS), () -> { });
     this.inputs = InputLayout.resolve(settings, schema, column -> width);
     this.outputs = ModelValidator.validate(lease.model(), inputs, settings, null);
-    this.batchRows = inputs.batchRows(settings.batchSize(), settings.batchMaxBytes());
-    this.batchBytes = new BatchBytes(schema, settings.batchRowsMaxBytes());
+    this.batchRows = inputs.batchRows(settings.get(ConfKeys.BATCH_SIZE), settings.get(ConfKeys.BATCH_MAX_BYTES));
+    this.batchBytes = new BatchBytes(schema, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES));
   }
 
   /**
@@ -89,7 +90,7 @@ public final class BelowSpark implements AutoCloseable {
             ScoredRowIterator.Forward.of(loaded, predictor),
             loaded.model().getNDManager(),
             loaded.floatType(),
-            GpuGate.of(choice.device(), settings.gpuConcurrency()),
+            GpuGate.of(choice.device(), settings.get(ConfKeys.GPU_CONCURRENCY)),
             gpu,
             predictor),
         () -> {

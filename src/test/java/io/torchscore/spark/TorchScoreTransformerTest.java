@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.torchscore.SparkTestBase;
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ class TorchScoreTransformerTest extends SparkTestBase {
     List<Row> rows = loaded.transform(columns()).orderBy("id").collectAsList();
 
     TorchScoreTransformer stage = (TorchScoreTransformer) loaded.stages()[1];
-    assertThat(stage.scorer().settings().batchSize()).isEqualTo(100);
+    assertThat(stage.scorer().settings().get(ConfKeys.BATCH_SIZE)).isEqualTo(100);
     assertThat(rows).hasSize(1000);
     for (Row row : rows) {
       assertThat(row.<Float>getAs("score")).as("row %s", row.<Long>getAs("id")).isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
@@ -99,7 +100,7 @@ class TorchScoreTransformerTest extends SparkTestBase {
             .setOption("spark.torchscore.topk", "3");
 
     assertThat(scorer.scorer().settings().postprocess()).isEqualTo(ScoreSettings.Postprocess.SOFTMAX_TOPK);
-    assertThat(scorer.scorer().settings().topK()).isEqualTo(3);
+    assertThat(scorer.scorer().settings().get(ConfKeys.TOPK)).isEqualTo(3);
   }
 
   private static String[] featureNames() {
