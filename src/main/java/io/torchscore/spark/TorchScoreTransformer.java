@@ -4,12 +4,9 @@ import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
 import io.torchscore.config.Setting;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
@@ -20,9 +17,11 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * torchscore as a Spark ML {@link Transformer}, for a {@code Pipeline} (after a
- * {@code VectorAssembler}, say): one string {@link Param} per scoring setting, named as the
- * setting without its {@code spark.torchscore.} prefix ({@code model.path}, {@code features},
- * {@code batch.size}, ...), saved and loaded with the pipeline.
+ * {@code VectorAssembler}, say): one {@link Param} per scoring setting, named as the setting
+ * without its {@code spark.torchscore.} prefix ({@code model.path}, {@code features},
+ * {@code batch.size}, ...), saved and loaded with the pipeline. Whole-number settings are
+ * {@code IntParam}s, true/false ones {@code BooleanParam}s, the others their conf text; each is
+ * checked by its setting when set, so a bad value fails at {@code set}, not when scoring runs.
  *
  * <pre>{@code
  * TorchScoreTransformer scorer = new TorchScoreTransformer()
@@ -37,7 +36,7 @@ public final class TorchScoreTransformer extends Transformer implements DefaultP
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final Param<String>[] settings;
+  private final Param<?>[] settings;
 
   /** Creates a transformer with a random uid. */
   public TorchScoreTransformer() {
@@ -49,14 +48,10 @@ public final class TorchScoreTransformer extends Transformer implements DefaultP
    *
    * @param uid the stage's uid
    */
-  @SuppressWarnings("unchecked")
   public TorchScoreTransformer(String uid) {
     this.uid = uid;
-    List<Param<String>> params = new ArrayList<>();
-    for (Setting<?> setting : ConfKeys.all(Setting.Scope.SCORING)) {
-      params.add(new Param<>(this, setting.name(), setting.doc() + " (default " + setting.defaultText() + ")"));
-    }
-    this.settings = params.toArray(new Param[0]);
+    this.settings =
+        ConfKeys.all(Setting.Scope.SCORING).stream().map(setting -> SettingParams.of(this, setting)).toArray(Param<?>[]::new);
   }
 
   /**
@@ -65,7 +60,7 @@ public final class TorchScoreTransformer extends Transformer implements DefaultP
    * @return the reader
    */
   public static MLReader<TorchScoreTransformer> read() {
-    return new DefaultParamsReader<>();
+    return new SavedStageReader();
   }
 
   /**
@@ -94,18 +89,16 @@ public final class TorchScoreTransformer extends Transformer implements DefaultP
    * @param name the setting
    * @param value its value, as in a Spark conf
    * @return this transformer
-   * @throws TorchScoreException naming the closest setting when the name is unknown
+   * @throws TorchScoreException naming the closest setting when the name is unknown, and naming
+   *     the setting and what it expects when the value is invalid
    */
+  @SuppressWarnings("unchecked")
   public TorchScoreTransformer setOption(String name, String value) {
-    String shortName = name.startsWith(ConfKeys.PREFIX) ? name.substring(ConfKeys.PREFIX.length()) : name;
-    for (Param<String> param : settings) {
-      if (param.name().equals(shortName)) {
-        set(param, value);
-        return this;
-      }
-    }
-    ConfKeys.checkKnown(java.util.Map.of(ConfKeys.PREFIX + shortName, value));
-    throw new TorchScoreException("Cannot set %s on the transformer: it is a job setting", name);
+    Setting<?> setting = ConfKeys.named(name);
+    TorchScoreException.check(
+        setting.scope() == Setting.Scope.SCORING, "Cannot set %s on the transformer: it is a job setting", setting);
+    set((Param<Object>) getParam(setting.name()), SettingParams.value(setting, value));
+    return this;
   }
 
   /**
@@ -146,9 +139,9 @@ public final class TorchScoreTransformer extends Transformer implements DefaultP
    */
   public TorchScorer scorer() {
     ScoreSettings.SettingsBuilder builder = ScoreSettings.builder();
-    for (Param<String> param : settings) {
+    for (Param<?> param : settings) {
       if (isDefined(param)) {
-        builder.option(param.name(), $(param));
+        builder.option(param.name(), String.valueOf($(param)));
       }
     }
     return new TorchScorer(builder.build());

@@ -9,6 +9,7 @@ import io.torchscore.SparkTestBase;
 import io.torchscore.TorchScoreException;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -88,6 +92,42 @@ class TorchScoreTransformerTest extends SparkTestBase {
     assertThatThrownBy(() -> scorer.setOption("batchsize", "1"))
         .isInstanceOf(TorchScoreException.class)
         .hasMessageContaining("did you mean spark.torchscore.batch.size?");
+  }
+
+  @Test
+  void numberAndSwitchSettingsAreTypedParamsCheckedWhenSet() {
+    TorchScoreTransformer scorer = new TorchScoreTransformer();
+
+    assertThat(scorer.getParam("batch.size")).isInstanceOf(IntParam.class);
+    assertThat(scorer.getParam("profile")).isInstanceOf(BooleanParam.class);
+    assertThat(scorer.getParam("device").getClass()).isEqualTo(Param.class);
+    assertThatThrownBy(() -> scorer.getParam("batch.size").w(0))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessage("Invalid spark.torchscore.batch.size=0: expected a whole number > 0");
+    assertThatThrownBy(() -> scorer.setOption("device", "tpu"))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessage("Invalid spark.torchscore.device=tpu: expected one of auto, cpu, gpu");
+  }
+
+  @Test
+  void aStageSavedWithEveryParamAsTextLoadsWithTypedParams() throws Exception {
+    // As stages were saved when every param held its conf text: numbers and switches quoted.
+    Path metadata = dir.resolve("text-stage/metadata");
+    Files.createDirectories(metadata);
+    Files.writeString(
+        metadata.resolve("part-00000"),
+        "{\"class\":\"io.torchscore.spark.TorchScoreTransformer\",\"timestamp\":1700000000000,"
+            + "\"sparkVersion\":\"4.0.1\",\"uid\":\"torchscore_0123456789ab\",\"paramMap\":{"
+            + "\"model.path\":\"m.pt\",\"features\":\"features\",\"batch.size\":\"100\","
+            + "\"profile\":\"true\",\"device\":\"cpu\"},\"defaultParamMap\":{}}\n");
+
+    TorchScoreTransformer loaded = TorchScoreTransformer.load(dir.resolve("text-stage").toString());
+
+    ScoreSettings settings = loaded.scorer().settings();
+    assertThat(loaded.uid()).isEqualTo("torchscore_0123456789ab");
+    assertThat(settings.get(ConfKeys.BATCH_SIZE)).isEqualTo(100);
+    assertThat(settings.get(ConfKeys.PROFILE)).isTrue();
+    assertThat(settings.get(ConfKeys.DEVICE)).isEqualTo("cpu");
   }
 
   @Test
