@@ -136,6 +136,8 @@ def main():
              .setFeaturesCol("features"))
     print("frame %r" % stage.transform(df)._jdf)
     stage.scorer()
+    # The module checks nothing itself: an invalid value reaches the JVM as its conf text.
+    stage.setOption("image.crop", 0)
     loaded = TorchScoreTransformer.load("/saved/stage")
     print("uid %r" % loaded.uid)
     import importlib

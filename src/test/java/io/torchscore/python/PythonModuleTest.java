@@ -58,6 +58,7 @@ class PythonModuleTest {
           "call <TorchScoreTransformer>.setOption('features', 'features')",
           "call <TorchScoreTransformer>.transform(<jdf>)",
           "call <TorchScoreTransformer>.scorer()",
+          "call <TorchScoreTransformer>.setOption('image.crop', '0')",
           "call io.torchscore.spark.TorchScoreTransformer.load('/saved/stage')",
           "call io.torchscore.spark.TorchScoreTransformer('TorchScoreTransformer_0')",
           "call <load>.uid()");
@@ -134,7 +135,7 @@ class PythonModuleTest {
     assertThat(report.problems())
         .anyMatch(p -> p.contains("wrong_calls.py:5: io.torchscore.spark.TorchScorer has no public static method builder taking 1 arguments"))
         .anyMatch(p -> p.contains("wrong_calls.py:6: no class io.torchscore.spark.Scorer"))
-        .anyMatch(p -> p.contains("wrong_calls.py:7: io.torchscore.config.ScoreSettings$Builder has no public method scoreAll taking 1 arguments"))
+        .anyMatch(p -> p.contains("wrong_calls.py:7: io.torchscore.config.ScoreSettingsBuilder has no public method scoreAll taking 1 arguments"))
         .anyMatch(p -> p.contains("wrong_calls.py:8: spark.torchscore.batch.sise is not a torchscore setting"))
         .anyMatch(p -> p.contains("wrong_calls.py:9: Builder has no method modelpath"))
         .anyMatch(p -> p.contains("wrong_calls.py:11: spark.torchscore.batch.sise is not a torchscore setting"))
