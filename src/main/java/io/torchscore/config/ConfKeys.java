@@ -104,7 +104,8 @@ public final class ConfKeys {
 
   public static final Setting<Integer> THREADS =
       declare("threads", Integer.class, 0, "spark.task.cpus", ConfKeys::integer, count -> count >= 0,
-          "a whole number >= 0", Scope.SCORING, "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");
+          "a whole number >= 0", Scope.SCORING,
+          "libtorch intra-op threads per executor JVM; 0 derives them from spark.task.cpus");
 
   // Unset, each executor uses torchscore-cache-<OS user> in its own java.io.tmpdir.
   public static final Setting<String> CACHE_DIR =
@@ -120,7 +121,8 @@ public final class ConfKeys {
 
   public static final Setting<String> PREDICTION_COLUMN =
       declare("prediction.column", String.class, "prediction", "prediction", (key, value) -> value,
-          name -> !name.isBlank(), "a column name", Scope.SCORING, "name of the prediction column (of the struct, for output.layout=struct)");
+          name -> !name.isBlank(), "a column name", Scope.SCORING,
+          "name of the prediction column (of the struct, for output.layout=struct)");
 
   public static final Setting<List<String>> OUTPUT_NAMES =
       setting("output.names", List.class, List.of(), "dict keys", ConfKeys::parseNames,
@@ -196,11 +198,13 @@ public final class ConfKeys {
   // Past either limit the job fails without committing its output.
   public static final Setting<Double> MAX_BAD_FRACTION =
       declare("max.bad.fraction", Double.class, 1.0, "1 (no limit)", (key, value) -> Double.parseDouble(value),
-          share -> share >= 0 && share <= 1, "a number from 0 to 1 (1: no limit)", Scope.JOB, "the job fails without writing its output when more than this share of the rows are bad");
+          share -> share >= 0 && share <= 1, "a number from 0 to 1 (1: no limit)", Scope.JOB,
+          "the job fails without writing its output when more than this share of the rows are bad");
 
   public static final Setting<Long> MAX_BAD_ROWS =
       declare("max.bad.rows", Long.class, -1L, "-1 (no limit)", (key, value) -> Long.parseLong(value.trim()),
-          rows -> rows >= -1, "a whole number >= 0 (-1: no limit)", Scope.JOB, "the job fails without writing its output when more than this many rows are bad");
+          rows -> rows >= -1, "a whole number >= 0 (-1: no limit)", Scope.JOB,
+          "the job fails without writing its output when more than this many rows are bad");
 
   public static final Setting<String> REPORT_PATH =
       job("report.path", null, "none", "write the run summary as JSON here");

@@ -51,7 +51,9 @@ public final class TorchScoreTransformer extends Transformer implements DefaultP
   public TorchScoreTransformer(String uid) {
     this.uid = uid;
     this.settings =
-        ConfKeys.all(Setting.Scope.SCORING).stream().map(setting -> SettingParams.of(this, setting)).toArray(Param<?>[]::new);
+        ConfKeys.all(Setting.Scope.SCORING).stream()
+            .map(setting -> SettingParams.of(this, setting))
+            .toArray(Param<?>[]::new);
   }
 
   /**
