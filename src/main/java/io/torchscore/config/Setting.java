@@ -178,7 +178,7 @@ public final class Setting<T> implements Serializable {
     } catch (NumberFormatException e) {
       throw invalid(value);
     }
-    return check(parsed);
+    return checked(parsed, value);
   }
 
   /**
@@ -189,14 +189,19 @@ public final class Setting<T> implements Serializable {
    * @throws TorchScoreException {@code Invalid <key>=<value>: expected <expected()>} when the
    *     value does not meet the setting's condition
    */
-  @SuppressWarnings("unchecked")
   public T check(T value) {
+    return checked(value, value);
+  }
+
+  /** Checks a value, naming it in the message as it was given: {@code 2}, not {@code 2.0}. */
+  @SuppressWarnings("unchecked")
+  private T checked(T value, Object given) {
     if (value == null || condition == null) {
       return value;
     }
     T normal = allowed.isEmpty() ? value : (T) ((String) value).toLowerCase(Locale.ROOT);
     if (!condition.holds(normal)) {
-      throw invalid(value);
+      throw invalid(given);
     }
     return normal;
   }
