@@ -89,12 +89,22 @@ public final class ConfKeys {
           "forwards in flight per GPU; tasks sharing a GPU wait for a slot (the wait is measured)");
 
   // 4096 was the MLP sweep's best on 2 cores.
-  public static final Setting<Integer> BATCH_SIZE =
-      positiveInt("batch.size", 4096, "rows per forward call (capped by batch.max.bytes)");
+  public static final Setting<BatchSize> BATCH_SIZE =
+      declare("batch.size", BatchSize.class, BatchSize.of(4096), "4096", BatchSize::parse, BatchSize::valid,
+          "a whole number > 0 or auto", Scope.SCORING,
+          "rows per forward call (capped by batch.max.bytes), or auto: each executor times the model"
+              + " on its device with growing batches of its first rows and keeps the fastest");
 
-  // Large rows (images) get small batches, small rows the full batch.size.
+  /** batch.max.bytes when unset, on a CPU: large rows (images) get small batches there. */
+  public static final int BATCH_MAX_BYTES_CPU = 8 << 20;
+
+  /** batch.max.bytes when unset, on a GPU: ResNet-18's 224 x 224 float images fill 1,782 rows. */
+  public static final int BATCH_MAX_BYTES_GPU = 1 << 30;
+
+  // Unset, it follows the device: a CPU's small caches, a GPU's wide parallelism.
   public static final Setting<Integer> BATCH_MAX_BYTES =
-      positiveInt("batch.max.bytes", 8 << 20, "caps a batch's input tensors at this many bytes");
+      declare("batch.max.bytes", Integer.class, null, "8388608 on a CPU, 1073741824 on a GPU", ConfKeys::integer,
+          bytes -> bytes > 0, "a whole number > 0", Scope.SCORING, "caps a batch's input tensors at this many bytes");
 
   // 64 MiB: two batches (prefetch) per task, a few tasks per executor, stay well inside a heap of
   // a few GiB, while rows of up to 16 KiB still fill a batch of 4096.

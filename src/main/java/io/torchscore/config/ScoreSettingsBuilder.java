@@ -151,10 +151,18 @@ public abstract class ScoreSettingsBuilder<B extends ScoreSettingsBuilder<B>> {
 
   /** Sets the rows per forward call (default 4096, capped by batchMaxBytes). */
   public B batchSize(int rows) {
-    return set(ConfKeys.BATCH_SIZE, rows);
+    return set(ConfKeys.BATCH_SIZE, BatchSize.of(rows));
   }
 
-  /** Caps a batch's input tensors at this many bytes (default 8 MiB): fewer rows when rows are large. */
+  /** Sets the rows per forward call, or {@link BatchSize#AUTO} for each executor to choose them. */
+  public B batchSize(BatchSize size) {
+    return set(ConfKeys.BATCH_SIZE, size);
+  }
+
+  /**
+   * Caps a batch's input tensors at this many bytes (default 8 MiB on a CPU, 1 GiB on a GPU):
+   * fewer rows when rows are large.
+   */
   public B batchMaxBytes(int bytes) {
     return set(ConfKeys.BATCH_MAX_BYTES, bytes);
   }

@@ -144,6 +144,9 @@ public final class ModelCache {
     private final String key;
     private final Device device;
     private LoadedModel model;
+    // What tasks learn about the loaded model and keep with it, e.g. the batch size chosen.
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> shared =
+        new java.util.concurrent.ConcurrentHashMap<>();
     // Guarded by the cache.
     private int leases;
 
@@ -189,6 +192,20 @@ public final class ModelCache {
      */
     public LoadedModel model() {
       return entry.model();
+    }
+
+    /**
+     * Returns what the tasks of this loaded model share under a key, making it on first use; it
+     * lives as long as the model stays in the cache.
+     *
+     * @param key what it is, e.g. the batch size chosen for an input shape
+     * @param make makes it, once per key
+     * @param <T> its type
+     * @return the shared object
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T shared(String key, Supplier<T> make) {
+      return (T) entry.shared.computeIfAbsent(key, k -> make.get());
     }
 
     /** Gives the model back to the cache, which may close it if it was evicted meanwhile. */

@@ -106,7 +106,11 @@ record PreparedScoring(
         spark.sparkContext().isLocal(),
         spark.sparkContext().getConf().get(DeviceChoice.TASK_GPU_AMOUNT, null),
         DeviceProbe.get(ModelEngine.of(settings.get(ConfKeys.ENGINE))));
-    int batchRows = inputs.batchRows(settings.get(ConfKeys.BATCH_SIZE), settings.get(ConfKeys.BATCH_MAX_BYTES));
+    // On a CPU, as the driver cannot tell the executors' devices: a fixed size's rows there, or
+    // the most rows auto may choose.
+    int batchRows =
+        new BatchSizing(settings.get(ConfKeys.BATCH_SIZE), settings.get(ConfKeys.BATCH_MAX_BYTES), null)
+            .rows(inputs, Device.cpu());
     return new PreparedScoring(
         inputs,
         ref,

@@ -48,7 +48,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
   record Plan(
       InputLayout inputs,
       OutputLayout outputs,
-      int batchSize,
+      BatchSizing sizing,
       boolean rejectNaN,
       OnError onError,
       int keyIndex,
@@ -125,12 +125,12 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
                     predictor.close();
                   }
                 }),
-            () -> {
-              BatchEncoder encoder = new BatchEncoder(plan.inputs(), plan.batchSize(), plan.rejectNaN());
+            rowsPerBatch -> {
+              BatchEncoder encoder = new BatchEncoder(plan.inputs(), rowsPerBatch, plan.rejectNaN());
               return gpu ? encoder.pinned() : encoder;
             },
             plan.outputs(),
-            plan.batchSize(),
+            plan.sizing().sizer(lease, plan.inputs(), choice.device(), executorId()),
             plan.onError(),
             new ScoredRowIterator.RowNaming(partition, plan.keyIndex(), plan.keyColumn(), plan.keyType()),
             plan.packing(),

@@ -22,6 +22,7 @@ public final class ScoreResult {
   private final String[] inputColumns;
   private final ScoreMetrics metrics;
   private final int batchRows;
+  private final BatchSizeChoices batchSizeChoices;
 
   ScoreResult(
       Dataset<Row> all,
@@ -29,23 +30,39 @@ public final class ScoreResult {
       String errorColumn,
       String[] inputColumns,
       ScoreMetrics metrics,
-      int batchRows) {
+      int batchRows,
+      BatchSizeChoices batchSizeChoices) {
     this.all = all;
     this.onError = onError;
     this.errorColumn = errorColumn;
     this.inputColumns = inputColumns.clone();
     this.metrics = metrics;
     this.batchRows = batchRows;
+    this.batchSizeChoices = batchSizeChoices;
   }
 
   /**
    * Returns the rows per forward call used: the batch size, lowered for large rows by
-   * {@code spark.torchscore.batch.max.bytes}.
+   * {@code spark.torchscore.batch.max.bytes}; with {@code batch.size=auto}, after the action, the
+   * largest size an executor chose (before: the most it may choose on a CPU).
    *
    * @return the rows per batch
    */
   public int batchRows() {
-    return batchRows;
+    return batchSizeChoices.value().stream()
+        .mapToInt(BatchSizeChoices.Choice::batchSize)
+        .max()
+        .orElse(batchRows);
+  }
+
+  /**
+   * Returns the batch sizes executors chose with {@code spark.torchscore.batch.size=auto}, one per
+   * executor and device, once an action ran the scoring; empty for a fixed size.
+   *
+   * @return the choices
+   */
+  public java.util.List<BatchSizeChoices.Choice> batchSizeChoices() {
+    return batchSizeChoices.value();
   }
 
   /**

@@ -20,7 +20,7 @@ import io.torchscore.tensor.RowError;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -45,6 +45,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * reads and encodes batch n+1 (the DataLoader-workers idea, within one task). Tasks sharing a GPU
  * overlap each other instead: a task whose slot another task waits for skips the prefetch. On a
  * CPU the forward itself holds the thread, so there is nothing to overlap.
+ *
+ * <p>Each batch's rows come from a {@link BatchSizer}: fixed, or (batch.size=auto) growing while
+ * the first batches are timed; a timed batch runs without prefetch, and its rows are scored as any.
  */
 final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
@@ -115,6 +118,8 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private final Packing packing;
   private final ScoreMetrics metrics;
   private final BatchBytes batchBytes;
+  private final IntFunction<BatchEncoder> encoders;
+  private final BatchSizer sizer;
   private final int predictionColumns;
   // The columns appended to each row: the predictions, then (unless failing) the error message.
   private final StructType appendedSchema;
@@ -134,9 +139,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   ScoredRowIterator(
       Iterator<InternalRow> input,
       Runner runner,
-      Supplier<BatchEncoder> encoders,
+      IntFunction<BatchEncoder> encoders,
       OutputLayout outputs,
-      int batchSize,
+      BatchSizer sizer,
       OnError onError,
       RowNaming naming,
       Packing packing,
@@ -150,11 +155,13 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     this.naming = naming;
     this.metrics = metrics;
     this.batchBytes = batchBytes;
+    this.encoders = encoders;
+    this.sizer = sizer;
     this.predictionColumns = outputs.columnCount();
     StructType appended = new StructType(outputs.fields().toArray(new StructField[0]));
     this.appendedSchema = onError == OnError.FAIL ? appended : appended.add("error", DataTypes.StringType, true);
-    this.first = new Batch(encoders.get(), batchSize);
-    this.second = runner.prefetch() ? new Batch(encoders.get(), batchSize) : null;
+    this.first = new Batch();
+    this.second = runner.prefetch() ? new Batch() : null;
   }
 
   @Override
@@ -192,16 +199,17 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       if (!hasInput()) {
         return;
       }
-      first.read();
+      first.read(sizer.rows(true), sizer.timing());
       launch(first);
       pending = first;
     }
     Batch done = pending;
     pending = null;
-    boolean prefetch = second != null && !runner.gate().contended() && hasInput();
+    // After a timed batch the next read may be timed too: it waits for this one to finish.
+    boolean prefetch = second != null && !done.timed && !runner.gate().contended() && hasInput();
     Batch following = done == first ? second : first;
     if (prefetch) {
-      following.read(); // while the device runs `done`
+      following.read(sizer.rows(false), false); // while the device runs `done`
     }
     finish(done);
     if (prefetch) {
@@ -235,7 +243,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     } catch (TranslateException | RuntimeException e) {
       batch.failure = e;
     }
-    batch.forwardNanos = System.nanoTime() - forwardStart;
+    long launched = System.nanoTime();
+    batch.forwardNanos = launched - forwardStart;
+    batch.timedNanos = launched - encodeStart;
   }
 
   /** Reads the launched batch's predictions, splitting it when it failed, and closes its tensors. */
@@ -264,12 +274,27 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       batch.release();
     }
     if (good > 0) {
-      metrics.batchTimed(batch.encodeNanos, batch.forwardNanos, System.nanoTime() - decodeStart);
+      long decodeNanos = System.nanoTime() - decodeStart;
+      metrics.batchTimed(batch.encodeNanos, batch.forwardNanos, decodeNanos);
+      if (batch.timed) {
+        timed(batch, good, batch.timedNanos + decodeNanos);
+      }
     }
     for (int i = 0; i < batch.size; i++) {
       if (batch.rowErrors[i] == null && batch.slotErrors[batch.slots[i]] != null) {
         badRow(batch.rows[i], batch.start + i, batch.slotErrors[batch.slots[i]]);
       }
+    }
+  }
+
+  /** Tells the sizer how a timed batch went: its time, or the bound it met. */
+  private void timed(Batch batch, int good, long nanos) {
+    if (batch.outOfMemory) {
+      sizer.outOfMemory(batch.asked, batch.fitted);
+    } else if (batch.bytesCut) {
+      sizer.bytesBound(batch.asked, batch.size);
+    } else {
+      sizer.timed(batch.asked, good, nanos);
     }
   }
 
@@ -318,6 +343,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     if (TorchErrors.isOutOfMemory(failure) && to - from > 1) {
       metrics.outOfMemorySplit();
       splitOnOutOfMemory = true;
+      batch.outOfMemory = true;
     } else if (onError == OnError.FAIL) {
       throw new TorchScoreException(
           failure,
@@ -361,6 +387,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       return;
     }
     closed = true;
+    sizer.finished();
     metrics.partitionFinished();
     try (AutoCloseable resources = runner.resources();
         BatchEncoder firstEncoder = first.encoder;
@@ -380,13 +407,14 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
 
   /** One batch's rows, their encoded features and, once read, their predictions. */
   private final class Batch {
-    private final BatchEncoder encoder;
-    private final InternalRow[] rows;
-    private final RowError[] rowErrors;
-    private final int[] slots;
-    private final BatchPredictions predictions;
-    private final RowError[] slotErrors;
-    private final UnsafeRow[] keptRows;
+    // Sized by the first read, and grown when a later one asks for more rows.
+    private BatchEncoder encoder;
+    private InternalRow[] rows = new InternalRow[0];
+    private RowError[] rowErrors;
+    private int[] slots;
+    private BatchPredictions predictions;
+    private RowError[] slotErrors;
+    private UnsafeRow[] keptRows = new UnsafeRow[0];
     private final SpecificInternalRow appended = new SpecificInternalRow(appendedSchema);
     private final JoinedRow emitted = new JoinedRow();
     private byte[] arena = new byte[0];
@@ -401,23 +429,43 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     // This batch's time so far: reading and encoding its rows, and its forward call.
     private long encodeNanos;
     private long forwardNanos;
+    // Timed for the sizer: the rows asked for, the tensors' copies, forward and decode, and
+    // whether the device ran out of memory (then the most rows that fitted) or the bytes cut it.
+    private int asked;
+    private boolean timed;
+    private long timedNanos;
+    private boolean outOfMemory;
+    private int fitted;
+    private boolean bytesCut;
 
-    Batch(BatchEncoder encoder, int batchSize) {
-      this.encoder = encoder;
-      this.rows = new InternalRow[batchSize];
-      this.rowErrors = new RowError[batchSize];
-      this.slots = new int[batchSize];
-      this.predictions = outputs.predictions(batchSize);
-      this.slotErrors = new RowError[batchSize];
-      this.keptRows = new UnsafeRow[batchSize];
+    /** Makes room for a batch of {@code capacity} rows, keeping what it has when it has room. */
+    private void ensure(int capacity) {
+      if (capacity <= rows.length) {
+        return;
+      }
+      if (encoder != null) {
+        encoder.close();
+      }
+      encoder = encoders.apply(capacity);
+      rows = new InternalRow[capacity];
+      rowErrors = new RowError[capacity];
+      slots = new int[capacity];
+      predictions = outputs.predictions(capacity);
+      slotErrors = new RowError[capacity];
+      keptRows = Arrays.copyOf(keptRows, capacity);
     }
 
     /**
-     * Reads up to a batch of rows, and up to the batch's bytes (a row larger than that makes a
+     * Reads up to {@code limit} rows, and up to the batch's bytes (a row larger than that makes a
      * batch of its own); the bad ones are left out of the encoder.
      */
-    void read() {
+    void read(int limit, boolean timing) {
       long readStart = System.nanoTime();
+      ensure(limit);
+      asked = limit;
+      timed = timing;
+      outOfMemory = false;
+      fitted = 0;
       encoder.reset();
       Arrays.fill(slotErrors, null);
       size = 0;
@@ -425,7 +473,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       start = position;
       arenaUsed = 0;
       long held = 0;
-      while (size < rows.length && hasInput()) {
+      while (size < limit && hasInput()) {
         boolean wasCarried = carried != null;
         InternalRow arriving = wasCarried ? carried : input.next();
         InternalRow written = packing.split() ? arriving.getStruct(0, packing.heldFields()) : arriving;
@@ -449,6 +497,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         size++;
         position++;
       }
+      bytesCut = carried != null;
       metrics.nonFiniteInputs(encoder.nanValues(), encoder.infiniteValues());
       encodeNanos = System.nanoTime() - readStart;
       forwardNanos = 0;
@@ -469,7 +518,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         // Rows kept earlier in this batch hold the old arena until they are emitted. The new one
         // has room for the rest of the batch in rows of this size (at most the batch's bytes),
         // so that a batch of images does not grow it a dozen times.
-        long rest = Math.min((long) bytes * (rows.length - slot), batchBytes.max());
+        long rest = Math.min((long) bytes * (asked - slot), batchBytes.max());
         long size = Math.max(Math.max(bytes, MIN_ARENA_BYTES), Math.max(rest, 2L * arena.length));
         arena = RowArenas.take((int) Math.min(size, MAX_ARENA_BYTES));
         arenaUsed = 0;
@@ -490,6 +539,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     void store(int from, NDList output, int rows) {
       outputs.decode(output, rows, predictions, from);
       metrics.scored(rows);
+      if (outOfMemory) {
+        fitted = Math.max(fitted, rows);
+      }
       if (splitOnOutOfMemory && rows < smallestFitted) {
         smallestFitted = rows;
         metrics.fittedAfterOutOfMemory(smallestFitted);

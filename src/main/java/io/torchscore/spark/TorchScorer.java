@@ -1,6 +1,7 @@
 package io.torchscore.spark;
 
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.BatchSize;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
 import io.torchscore.config.ScoreSettingsBuilder;
@@ -115,18 +116,20 @@ public final class TorchScorer {
     // The columns a batch holds until its rows are emitted: the key is looked up in them.
     StructType schema = columns.held();
     ScoreMetrics metrics = ScoreMetrics.register(spark.sparkContext());
+    BatchSizeChoices batchSizeChoices = BatchSizeChoices.register(spark.sparkContext());
     PreparedScoring prepared = PreparedScoring.prepare(settings, spark, columns, column -> FeatureLength.ofFirstValue(carried, column), metrics);
     InputLayout inputs = prepared.inputs();
     OutputLayout outputs = prepared.outputs();
     ModelRef ref = prepared.ref();
     int batchRows = prepared.batchRows();
     StructType outputSchema = prepared.outputSchema();
+    BatchSize batchSize = settings.get(ConfKeys.BATCH_SIZE);
     LOG.info(
         "Scoring inputs {} with {}: outputs {}, batch size {}, on error {}",
         inputs,
         ref,
         outputs.fields().stream().map(f -> f.name() + " " + f.dataType().simpleString()).toList(),
-        batchRows,
+        batchSize.auto() ? "auto (at most " + batchRows + " on a CPU)" : batchRows,
         settings.onError());
     Broadcast<ModelRef> broadcast =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(ref);
@@ -134,7 +137,7 @@ public final class TorchScorer {
         new ScorePartitionFunction.Plan(
             inputs,
             outputs,
-            batchRows,
+            new BatchSizing(batchSize, settings.get(ConfKeys.BATCH_MAX_BYTES), batchSizeChoices),
             settings.rejectNaN(),
             settings.onError(),
             settings.get(ConfKeys.KEY_COLUMN) == null ? -1 : schema.fieldIndex(settings.get(ConfKeys.KEY_COLUMN)),
@@ -162,7 +165,8 @@ public final class TorchScorer {
                 broadcast,
                 plan,
                 metrics,
-                "torchscore(" + ref + ", inputs " + inputs + ", batch " + batchRows + ")"),
+                "torchscore(" + ref + ", inputs " + inputs + ", batch "
+                    + (batchSize.auto() ? "auto" : batchRows) + ")"),
             prepared.scoredSchema());
     // Only the kept columns stand beside the predictions: a projection of Spark's, no row code.
     Dataset<Row> all =
@@ -173,7 +177,13 @@ public final class TorchScorer {
                     .map(name -> scored.col("`" + name.replace("`", "``") + "`"))
                     .toArray(Column[]::new));
     return new ScoreResult(
-        all, settings.onError(), settings.get(ConfKeys.ERROR_COLUMN), columns.written().fieldNames(), metrics, batchRows);
+        all,
+        settings.onError(),
+        settings.get(ConfKeys.ERROR_COLUMN),
+        columns.written().fieldNames(),
+        metrics,
+        batchRows,
+        batchSizeChoices);
   }
 
   /**

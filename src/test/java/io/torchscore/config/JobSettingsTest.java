@@ -34,8 +34,8 @@ class JobSettingsTest {
     assertThat(settings.reportPath()).isNull();
     assertThat(settings.inputOptions()).isEmpty();
     assertThat(settings.score().get(ConfKeys.PREDICTION_COLUMN)).isEqualTo("prediction");
-    assertThat(settings.score().get(ConfKeys.BATCH_SIZE)).isEqualTo(4096);
-    assertThat(settings.score().get(ConfKeys.BATCH_MAX_BYTES)).isEqualTo(8 << 20);
+    assertThat(settings.score().get(ConfKeys.BATCH_SIZE)).isEqualTo(BatchSize.of(4096));
+    assertThat(settings.score().get(ConfKeys.BATCH_MAX_BYTES)).as("unset: it follows the device").isNull();
     assertThat(settings.score().get(ConfKeys.THREADS)).isZero();
     assertThat(settings.score().inputs()).containsExactly(List.of("features"));
     assertThat(settings.score().onError()).isEqualTo(ScoreSettings.OnError.FAIL);
@@ -76,8 +76,8 @@ class JobSettingsTest {
         Arguments.of("spark.torchscore.features", "a,,b", "Invalid spark.torchscore.features=a,,b"),
         Arguments.of("spark.torchscore.input.path", null, "Missing setting spark.torchscore.input.path"),
         Arguments.of("spark.torchscore.output.path", " ", "Missing setting spark.torchscore.output.path"),
-        Arguments.of("spark.torchscore.batch.size", "0", "Invalid spark.torchscore.batch.size=0: expected a whole number > 0"),
-        Arguments.of("spark.torchscore.batch.size", "many", "Invalid spark.torchscore.batch.size=many: expected a whole number"),
+        Arguments.of("spark.torchscore.batch.size", "0", "Invalid spark.torchscore.batch.size=0: expected a whole number > 0 or auto"),
+        Arguments.of("spark.torchscore.batch.size", "many", "Invalid spark.torchscore.batch.size=many: expected a whole number > 0 or auto"),
         Arguments.of("spark.torchscore.output.mode", "replace", "Invalid spark.torchscore.output.mode=replace: expected one of errorifexists, overwrite, append, ignore"),
         Arguments.of("spark.torchscore.threads", "-1", "Invalid spark.torchscore.threads=-1"),
         Arguments.of("spark.torchscore.batchsize", "1024", "Unknown setting spark.torchscore.batchsize: did you mean spark.torchscore.batch.size?"),

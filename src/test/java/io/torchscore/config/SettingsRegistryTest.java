@@ -33,7 +33,7 @@ class SettingsRegistryTest {
             .option("input.shape", "3,32,32")
             .build();
 
-    assertThat(settings.get(ConfKeys.BATCH_SIZE)).isEqualTo(128);
+    assertThat(settings.get(ConfKeys.BATCH_SIZE)).isEqualTo(BatchSize.of(128));
     assertThat(settings.get(ConfKeys.DEVICE)).isEqualTo("cpu");
     assertThat(settings.get(ConfKeys.INPUT_SHAPE)).containsExactly(List.of(3L, 32L, 32L));
     assertThatThrownBy(() -> ScoreSettings.builder().option("batchsize", "1"))

@@ -47,6 +47,7 @@ public final class BelowSpark implements AutoCloseable {
   private final InputLayout inputs;
   private final OutputLayout outputs;
   private final int batchRows;
+  private final BatchSizing sizing;
   private final BatchBytes batchBytes;
 
   /**
@@ -69,7 +70,8 @@ public final class BelowSpark implements AutoCloseable {
     this.lease = ModelCache.lease(ref, choice.device(), settings.get(ConfKeys.PRECISION), settings.get(ConfKeys.CACHE_MODELS), () -> { });
     this.inputs = InputLayout.resolve(settings, schema, column -> width);
     this.outputs = ModelValidator.validate(lease.model(), inputs, settings, null);
-    this.batchRows = inputs.batchRows(settings.get(ConfKeys.BATCH_SIZE), settings.get(ConfKeys.BATCH_MAX_BYTES));
+    this.sizing = new BatchSizing(settings.get(ConfKeys.BATCH_SIZE), settings.get(ConfKeys.BATCH_MAX_BYTES), new BatchSizeChoices());
+    this.batchRows = sizing.rows(inputs, choice.device());
     this.batchBytes = new BatchBytes(schema, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES));
   }
 
@@ -93,12 +95,12 @@ public final class BelowSpark implements AutoCloseable {
             GpuGate.of(choice.device(), settings.get(ConfKeys.GPU_CONCURRENCY)),
             gpu,
             predictor),
-        () -> {
-          BatchEncoder encoder = new BatchEncoder(inputs, batchRows, settings.rejectNaN());
+        rowsPerBatch -> {
+          BatchEncoder encoder = new BatchEncoder(inputs, rowsPerBatch, settings.rejectNaN());
           return gpu ? encoder.pinned() : encoder;
         },
         outputs,
-        batchRows,
+        sizing.sizer(lease, inputs, choice.device(), "driver"),
         OnError.FAIL,
         new ScoredRowIterator.RowNaming(0, -1, null, null),
         ScoredRowIterator.Packing.whole(),
@@ -126,9 +128,14 @@ public final class BelowSpark implements AutoCloseable {
     return outputs.fields().get(0).dataType();
   }
 
-  /** Returns the rows per batch. */
+  /** Returns the rows per batch: the fixed size, or the most batch.size=auto may choose. */
   public int batchRows() {
     return batchRows;
+  }
+
+  /** Returns the sizes batch.size=auto chose, once a partition ended after the choice. */
+  public java.util.List<BatchSizeChoices.Choice> batchSizeChoices() {
+    return sizing.choices().value();
   }
 
   @Override

@@ -281,9 +281,9 @@ class ScoredRowIteratorTest extends SparkTestBase {
           new ScoredRowIterator(
               rows,
               new ScoredRowIterator.Runner(device.apply(predictor), model.getNDManager(), DataType.FLOAT32, gate, prefetch, predictor),
-              () -> new BatchEncoder(inputs, 32, false),
+              rowsPerBatch -> new BatchEncoder(inputs, rowsPerBatch, false),
               outputs,
-              32,
+              BatchSizer.fixed(32),
               onError,
               new ScoredRowIterator.RowNaming(0, -1, null, null),
               ScoredRowIterator.Packing.whole(),

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.torchscore.SparkTestBase;
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.BatchSize;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ScoreSettings;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class TorchScoreTransformerTest extends SparkTestBase {
     List<Row> rows = loaded.transform(columns()).orderBy("id").collectAsList();
 
     TorchScoreTransformer stage = (TorchScoreTransformer) loaded.stages()[1];
-    assertThat(stage.scorer().settings().get(ConfKeys.BATCH_SIZE)).isEqualTo(100);
+    assertThat(stage.scorer().settings().get(ConfKeys.BATCH_SIZE)).isEqualTo(BatchSize.of(100));
     assertThat(rows).hasSize(1000);
     for (Row row : rows) {
       assertThat(row.<Float>getAs("score")).as("row %s", row.<Long>getAs("id")).isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
@@ -98,12 +99,19 @@ class TorchScoreTransformerTest extends SparkTestBase {
   void numberAndSwitchSettingsAreTypedParamsCheckedWhenSet() {
     TorchScoreTransformer scorer = new TorchScoreTransformer();
 
-    assertThat(scorer.getParam("batch.size")).isInstanceOf(IntParam.class);
+    assertThat(scorer.getParam("cache.models")).isInstanceOf(IntParam.class);
     assertThat(scorer.getParam("profile")).isInstanceOf(BooleanParam.class);
     assertThat(scorer.getParam("device").getClass()).isEqualTo(Param.class);
-    assertThatThrownBy(() -> scorer.getParam("batch.size").w(0))
+    assertThatThrownBy(() -> scorer.getParam("cache.models").w(0))
         .isInstanceOf(TorchScoreException.class)
-        .hasMessage("Invalid spark.torchscore.batch.size=0: expected a whole number > 0");
+        .hasMessage("Invalid spark.torchscore.cache.models=0: expected a whole number > 0");
+    // A number or auto: its conf text, checked by its declaration.
+    assertThat(scorer.getParam("batch.size").getClass()).isEqualTo(Param.class);
+    assertThatThrownBy(() -> scorer.setOption("batch.size", "0"))
+        .isInstanceOf(TorchScoreException.class)
+        .hasMessage("Invalid spark.torchscore.batch.size=0: expected a whole number > 0 or auto");
+    assertThat(scorer.setOption("batch.size", "auto").scorer().settings().get(ConfKeys.BATCH_SIZE))
+        .isEqualTo(BatchSize.AUTO);
     assertThatThrownBy(() -> scorer.setOption("device", "tpu"))
         .isInstanceOf(TorchScoreException.class)
         .hasMessage("Invalid spark.torchscore.device=tpu: expected one of auto, cpu, gpu");
@@ -125,7 +133,7 @@ class TorchScoreTransformerTest extends SparkTestBase {
 
     ScoreSettings settings = loaded.scorer().settings();
     assertThat(loaded.uid()).isEqualTo("torchscore_0123456789ab");
-    assertThat(settings.get(ConfKeys.BATCH_SIZE)).isEqualTo(100);
+    assertThat(settings.get(ConfKeys.BATCH_SIZE)).isEqualTo(BatchSize.of(100));
     assertThat(settings.get(ConfKeys.PROFILE)).isTrue();
     assertThat(settings.get(ConfKeys.DEVICE)).isEqualTo("cpu");
   }

@@ -1,0 +1,173 @@
+package io.torchscore.spark;
+
+import java.util.Arrays;
+
+/**
+ * Chooses a batch size from timed forwards: starting small, it doubles the batch while each
+ * doubling raises the rows per second by at least a threshold, and keeps the fastest size seen.
+ * It stops growing at the first doubling that gains less, at a CUDA out-of-memory (the batch that
+ * fitted is the bound), at a batch the heap's byte bound cut short, or at the most rows allowed.
+ *
+ * <p>At each size the first batch is not timed (TorchScript re-optimises for each new input
+ * shape), and the rate is the median of at least {@code minBatches} batches' rates taking
+ * together at least {@code minNanos}, so that one slow batch does not decide. Pure logic, fed by
+ * the scoring task: the same timings always give the same choice. Not thread-safe.
+ */
+final class BatchSizeChooser {
+
+  /**
+   * How the chooser grows and measures.
+   *
+   * @param start the first size tried
+   * @param max the most rows a batch may hold (the tensor byte bound applied)
+   * @param minGain the least relative gain (0.05: 5 %) a doubling must bring to go on
+   * @param minBatches timed batches per size, at least
+   * @param minNanos timed nanoseconds per size, at least
+   */
+  record Limits(int start, int max, double minGain, int minBatches, long minNanos) {
+
+    /** The defaults: from 16 rows, doubling while it gains 5 %, 3 batches and 20 ms per size. */
+    static Limits of(int max) {
+      return new Limits(Math.min(16, max), max, 0.05, 3, 20_000_000L);
+    }
+  }
+
+  private final Limits limits;
+  private int max;
+  private int size;
+  private boolean warmedUp;
+  private double[] rates = new double[4];
+  private int timed;
+  private long timedNanos;
+  private int best;
+  private double bestRate;
+  private int chosen;
+  private final StringBuilder history = new StringBuilder();
+
+  BatchSizeChooser(Limits limits) {
+    this.limits = limits;
+    this.max = Math.max(1, limits.max());
+    this.size = Math.max(1, Math.min(limits.start(), max));
+    if (size == max) {
+      choose(max); // one size allowed: nothing to time
+    }
+  }
+
+  /** Returns the rows of the next batch to time, or the choice once made. */
+  int size() {
+    return chosen > 0 ? chosen : size;
+  }
+
+  /** Returns the fastest size timed so far (the start before any), or the choice once made. */
+  int bestSoFar() {
+    if (chosen > 0) {
+      return chosen;
+    }
+    return best > 0 ? best : size;
+  }
+
+  /** Returns whether the size is chosen. */
+  boolean done() {
+    return chosen > 0;
+  }
+
+  /** Returns the chosen size, 0 until chosen. */
+  int chosen() {
+    return chosen;
+  }
+
+  /**
+   * Takes one batch's timing.
+   *
+   * @param asked the rows the batch was read for ({@link #size()} when it was read)
+   * @param rows the rows its forward ran
+   * @param nanos the forward's time, its copies to and from the device included
+   */
+  void timed(int asked, int rows, long nanos) {
+    if (done() || asked != size || rows != size) {
+      return; // a partition's last batch, bad rows left out, or a size no longer tried
+    }
+    if (!warmedUp) {
+      warmedUp = true;
+      return;
+    }
+    if (timed == rates.length) {
+      rates = Arrays.copyOf(rates, timed * 2);
+    }
+    rates[timed++] = rows * 1e9 / Math.max(1, nanos);
+    timedNanos += nanos;
+    if (timed < limits.minBatches() || timedNanos < limits.minNanos()) {
+      return;
+    }
+    double rate = median(rates, timed);
+    note(String.format(java.util.Locale.ROOT, "%d: %,.0f rows/s", size, rate));
+    if (best > 0 && rate < bestRate * (1 + limits.minGain())) {
+      choose(rate > bestRate ? size : best);
+      return;
+    }
+    best = size;
+    bestRate = rate;
+    if (size >= max) {
+      choose(size);
+      return;
+    }
+    next(Math.min(max, size * 2));
+  }
+
+  /**
+   * Takes a forward of {@code asked} rows that ran out of device memory: the batch was split
+   * until {@code fitted} rows fitted. The size is then the fastest timed below the failing one,
+   * or what fitted when none was.
+   */
+  void outOfMemory(int asked, int fitted) {
+    if (done()) {
+      return;
+    }
+    int bound = Math.max(1, Math.min(fitted, asked - 1));
+    note(asked + ": out of device memory, " + fitted + " fitted");
+    choose(best > 0 && best <= bound ? best : bound);
+  }
+
+  /**
+   * Takes a batch read for {@code asked} rows that the heap's byte bound
+   * ({@code batch.rows.max.bytes}) cut at {@code rows}: no batch grows past that.
+   */
+  void bytesBound(int asked, int rows) {
+    if (done() || asked != size || rows >= max) {
+      return;
+    }
+    max = Math.max(1, rows);
+    note(asked + ": cut at " + rows + " by the heap's byte bound");
+    if (best >= max) {
+      choose(max);
+    } else {
+      next(max);
+    }
+  }
+
+  /** Returns what was timed, e.g. {@code 16: 1,200 rows/s; 32: 1,150 rows/s}. */
+  String history() {
+    return history.toString();
+  }
+
+  private void note(String line) {
+    history.append(history.length() == 0 ? "" : "; ").append(line);
+  }
+
+  private void next(int rows) {
+    size = rows;
+    warmedUp = false;
+    timed = 0;
+    timedNanos = 0;
+  }
+
+  private void choose(int rows) {
+    chosen = rows;
+  }
+
+  private static double median(double[] values, int count) {
+    double[] sorted = Arrays.copyOf(values, count);
+    Arrays.sort(sorted);
+    return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+  }
+}

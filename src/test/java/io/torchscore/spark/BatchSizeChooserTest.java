@@ -1,0 +1,165 @@
+package io.torchscore.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chooser against a scripted forward: each batch's time is a function of its rows (and of how
+ * many batches ran), so the expected choice is worked out by hand from the script.
+ */
+class BatchSizeChooserTest {
+
+  // From 16 rows, doubling up to 1,024; 5 % gain to go on, 3 timed batches and 1 ms per size.
+  private static final BatchSizeChooser.Limits LIMITS = new BatchSizeChooser.Limits(16, 1024, 0.05, 3, 1_000_000L);
+
+  @Test
+  void stopsAtThePlateauAndKeepsTheFastestSize() {
+    // A fixed 1 ms per call plus 1 us per row: rows/s = rows / (1 ms + rows us). From 64 to 128
+    // the rate goes from 60,150 to 113,475 (+89 %), ... from 512 to 1,024: 338,624 -> 505,917
+    // (+49 %). A plateau needs a ceiling: past 256 rows each row costs 10 us instead.
+    IntToLongFunction script = rows -> 1_000_000L + (rows <= 256 ? rows * 1_000L : 256_000L + (rows - 256) * 10_000L);
+    // 256: 256 / 1.256 ms = 203,822 rows/s; 512: 512 / 3.816 ms = 134,172: less, so 256 stays.
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, script, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(256);
+    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 512);
+  }
+
+  @Test
+  void growsToTheMostRowsWhileEachDoublingGains() {
+    // 1 ms per call, rows free: each doubling doubles the rate.
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, rows -> 1_000_000L, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(1024);
+    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 512, 1024);
+  }
+
+  @Test
+  void aGainUnderTheThresholdStopsButKeepsTheFasterSize() {
+    // 1 us per row plus 50 us per call: 16 -> 32 gains 30 %, ..., 512 -> 1,024: 512/0.562 ms =
+    // 911,032 -> 1,024/1.074 ms = 953,445 rows/s, +4.7 %: it stops, keeping 1,024 (faster, by less than 5 %).
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, rows -> 50_000L + rows * 1_000L, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(1024);
+    // 256 -> 512: 256/0.306 = 836,601 -> 911,032: +8.9 %, so it went on to 1,024.
+    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 512, 1024);
+  }
+
+  @Test
+  void outOfMemoryBoundsTheSizeToTheFastestThatFitted() {
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+    List<Integer> sizes = new ArrayList<>();
+    // Each doubling doubles the rate until 128 rows, which run out of device memory; 64 fitted.
+    while (!chooser.done()) {
+      int size = chooser.size();
+      sizes.add(size);
+      if (size == 128) {
+        chooser.outOfMemory(128, 64);
+      } else {
+        chooser.timed(size, size, 1_000_000L);
+      }
+    }
+
+    assertThat(chooser.chosen()).isEqualTo(64);
+    assertThat(sizes).containsExactly(16, 16, 16, 16, 32, 32, 32, 32, 64, 64, 64, 64, 128);
+  }
+
+  @Test
+  void outOfMemoryAtTheFirstSizeChoosesWhatFitted() {
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+
+    chooser.outOfMemory(16, 5);
+
+    assertThat(chooser.chosen()).isEqualTo(5);
+  }
+
+  @Test
+  void noisyTimingsAreJudgedByTheirMedian() {
+    // 1 ms per call, rows free (each doubling doubles the rate), but every 4th batch is 20 x
+    // slower: the first timed batch of each size (index 0, 4, ...) would alone make a doubling
+    // look like a loss; the median of 3 ignores it.
+    long[] batches = {0};
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, rows -> batches[0]++ % 4 == 1 ? 20_000_000L : 1_000_000L, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(1024);
+  }
+
+  @Test
+  void theSameTimingsGiveTheSameChoice() {
+    // 200 us per call, 7 us per row and 100 us per (rows % 3): 256 rows take 2,092 us (122,371
+    // rows/s), 512 take 3,984 us (128,514: +5.02 %, so on), 1,024 take 7,468 us (137,118: the most).
+    IntToLongFunction script = rows -> 200_000L + rows * 7_000L + (rows % 3) * 100_000L;
+    List<Integer> firstSizes = new ArrayList<>();
+    List<Integer> secondSizes = new ArrayList<>();
+    int first = run(LIMITS, script, firstSizes).chosen();
+    int second = run(LIMITS, script, secondSizes).chosen();
+
+    assertThat(first).isEqualTo(second).isEqualTo(1024);
+    assertThat(firstSizes).isEqualTo(secondSizes);
+  }
+
+  @Test
+  void batchesOfAnotherSizeAreNotTimed() {
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+
+    // A partition's short last batch, one with bad rows left out, one read before the size grew.
+    chooser.timed(16, 9, 1);
+    chooser.timed(16, 15, 1);
+    chooser.timed(8, 8, 1);
+
+    assertThat(chooser.size()).isEqualTo(16);
+    assertThat(chooser.bestSoFar()).isEqualTo(16);
+    assertThat(chooser.done()).isFalse();
+  }
+
+  @Test
+  void theHeapsByteBoundCapsTheSizeAndItIsTimedThere() {
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+    time(chooser, 16, 1_000_000L);
+    time(chooser, 32, 1_000_000L);
+    // 64 rows asked, the bytes cut the batch at 40: 40 is tried, and is the last size.
+    chooser.bytesBound(64, 40);
+    assertThat(chooser.size()).isEqualTo(40);
+    time(chooser, 40, 1_000_000L);
+
+    assertThat(chooser.chosen()).isEqualTo(40);
+  }
+
+  @Test
+  void aSmallMaximumIsTheOnlySizeTried() {
+    // batch.max.bytes allows 13 rows of 224 x 224 float images (8 MiB on a CPU).
+    BatchSizeChooser chooser = new BatchSizeChooser(BatchSizeChooser.Limits.of(13));
+
+    assertThat(chooser.chosen()).as("nothing to compare: chosen without timing").isEqualTo(13);
+  }
+
+  /** Runs batches of the chooser's size until it chooses, recording each size it tried once. */
+  private static BatchSizeChooser run(BatchSizeChooser.Limits limits, IntToLongFunction nanos, List<Integer> sizes) {
+    BatchSizeChooser chooser = new BatchSizeChooser(limits);
+    for (int batch = 0; batch < 1_000 && !chooser.done(); batch++) {
+      int size = chooser.size();
+      if (sizes.isEmpty() || sizes.get(sizes.size() - 1) != size) {
+        sizes.add(size);
+      }
+      chooser.timed(size, size, nanos.applyAsLong(size));
+    }
+    assertThat(chooser.done()).isTrue();
+    return chooser;
+  }
+
+  /** One warm-up and three timed batches of {@code size} rows. */
+  private static void time(BatchSizeChooser chooser, int size, long nanos) {
+    assertThat(chooser.size()).isEqualTo(size);
+    for (int i = 0; i < 4; i++) {
+      chooser.timed(size, size, nanos);
+    }
+  }
+}
