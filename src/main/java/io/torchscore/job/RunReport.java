@@ -1,5 +1,6 @@
 package io.torchscore.job;
 
+import io.torchscore.spark.BatchSizeChoices;
 import io.torchscore.spark.LatencyHistogram;
 import io.torchscore.spark.ModelLoad;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import java.util.Map;
  * @param devices where the tasks scored and how the devices coped
  * @param details what the charts of the HTML report show
  * @param nonFinite the NaN and infinite values met in features and predictions
+ * @param batchSizeAuto the batch sizes executors chose with {@code batch.size=auto}, one per
+ *     executor and device; empty for a fixed size
  */
 public record RunReport(
     String model,
@@ -46,7 +49,8 @@ public record RunReport(
     double scoringSeconds,
     DeviceUse devices,
     Details details,
-    NonFinite nonFinite) {
+    NonFinite nonFinite,
+    List<BatchSizeChoices.Choice> batchSizeAuto) {
 
   /**
    * Where the tasks scored and how the devices coped.
@@ -121,6 +125,9 @@ public record RunReport(
                 scoringSeconds,
                 seconds,
                 count(modelLoads, "model load", "model loads")));
+    if (!batchSizeAuto.isEmpty()) {
+      text.append(String.format("Batch size auto: %s%n", String.join("; ", batchSizeAuto.stream().map(Object::toString).toList())));
+    }
     if (rowsNulled + rowsSkipped > 0) {
       text.append(String.format("Bad rows: %,d nulled, %,d skipped;", rowsNulled, rowsSkipped));
       badRowsByReason.forEach(
@@ -180,6 +187,7 @@ public record RunReport(
     map.put("batches", batches);
     map.put("model_loads", modelLoads);
     map.put("batch_size", batchSize);
+    map.put("batch_size_auto", BatchSizeChoices.toJson(batchSizeAuto));
     map.put("seconds", seconds);
     map.put("rows_per_s", rowsPerSecond());
     map.put("scoring_seconds", scoringSeconds);

@@ -168,7 +168,8 @@ public final class ScoreJob {
         new RunReport.NonFinite(
             result.metrics().nanInputValues(),
             result.metrics().infiniteInputValues(),
-            result.metrics().nanOutputValues()));
+            result.metrics().nanOutputValues()),
+        result.batchSizeChoices());
   }
 
   private RunReport.Details details(ScoreMetrics metrics) {

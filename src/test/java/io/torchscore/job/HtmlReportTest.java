@@ -64,7 +64,8 @@ class HtmlReportTest {
                 new ModelLoad("1", "host-b", 80.25)),
             settings,
             List.of()),
-        nonFinite);
+        nonFinite,
+        List.of());
   }
 
   private static Map<String, Long> badRows(String reason, long count, String otherReason) {
@@ -95,6 +96,21 @@ class HtmlReportTest {
     assertThat(html).contains("data-executor=\"driver\" data-host=\"host-a\" data-ms=\"120.5\"");
     assertThat(html).contains("data-executor=\"1\" data-host=\"host-b\" data-ms=\"80.25\"");
     assertThat(html).contains("<tr data-key=\"spark.torchscore.batch.size\"><td>spark.torchscore.batch.size</td><td>100</td></tr>");
+  }
+
+  @Test
+  void theBatchSizesAutoChoseAreListedAndAFixedSizeListsNone() {
+    RunReport fixed = report(Map.of());
+    RunReport auto =
+        new RunReport(
+            fixed.model(), fixed.input(), fixed.output(), fixed.outputFormat(), fixed.rejects(), fixed.rowsScored(),
+            fixed.rowsNulled(), fixed.rowsSkipped(), fixed.badRowsByReason(), fixed.batches(), fixed.modelLoads(),
+            fixed.batchSize(), fixed.seconds(), fixed.scoringSeconds(), fixed.devices(), fixed.details(), fixed.nonFinite(),
+            List.of(new io.torchscore.spark.BatchSizeChoices.Choice("1", "gpu(0)", 256, 1_250)));
+
+    assertThat(HtmlReport.render(auto))
+        .contains("<tr><th>batch size auto</th><td>executor 1 gpu(0): 256 rows (timed 1,250 ms)</td></tr>");
+    assertThat(HtmlReport.render(fixed)).doesNotContain("batch size auto");
   }
 
   @Test
