@@ -65,14 +65,17 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ObjectMapper json = new ObjectMapper();
-    List<Map<String, Object>> runs = new ArrayList<>();
+    List<Map<String, Object>> allRuns = new ArrayList<>();
     for (String line : Files.readAllLines(runsFile, StandardCharsets.UTF_8)) {
       if (!line.isBlank()) {
         @SuppressWarnings("unchecked")
         Map<String, Object> run = json.readValue(line, Map.class);
-        runs.add(run);
+        allRuns.add(run);
       }
     }
+    // The tables and the chart compare fixed batch sizes; batch.size=auto rows have their own table.
+    List<Map<String, Object>> runs = allRuns.stream().filter(r -> !"auto".equals(r.get("batch_size"))).toList();
+    List<Map<String, Object>> autoRuns = allRuns.stream().filter(r -> "auto".equals(r.get("batch_size"))).toList();
     List<Map<String, Object>> ratios = new ArrayList<>();
     StringBuilder table = new StringBuilder();
     for (String model : MODELS) {
@@ -115,6 +118,8 @@ final class ReportCommand implements Callable<Integer> {
         }
       }
     }
+    List<Map<String, Object>> autoRatios = new ArrayList<>();
+    table.append(auto(runs, autoRuns, autoRatios));
     table.append(exports(runs));
     table.append(ragged(runs));
     List<Map<String, Object>> targets = new ArrayList<>();
@@ -164,8 +169,9 @@ final class ReportCommand implements Callable<Integer> {
     if (wallSeconds >= 0) {
       result.put("benchmark_wall_seconds", Math.round(wallSeconds));
     }
-    result.put("runs", runs);
+    result.put("runs", allRuns);
     result.put("ratios", ratios);
+    result.put("batch_size_auto", autoRatios);
     result.put("targets", targets);
     result.put("notes", notes);
     result.put("chart", chart.toAbsolutePath().toString());
@@ -242,6 +248,55 @@ final class ReportCommand implements Callable<Integer> {
       if (rate == null) {
         table.append("    ").append(run.get("note")).append(System.lineSeparator());
       }
+    }
+    return table.toString();
+  }
+
+  /**
+   * The batch.size=auto table: each auto run's rate over the best fixed batch size of the same
+   * model and written columns in this run, against 0.95.
+   */
+  private static String auto(List<Map<String, Object>> runs, List<Map<String, Object>> autoRuns, List<Map<String, Object>> ratios) {
+    StringBuilder table = new StringBuilder();
+    for (Map<String, Object> run : autoRuns) {
+      if (run.get("rows_per_s") == null) {
+        continue;
+      }
+      String model = (String) run.get("model");
+      Variant variant = new Variant((String) run.get("precision"), (String) run.get("engine"), (String) run.get("output_columns"));
+      Map<String, Object> best = null;
+      for (Map<String, Object> fixed : runs) {
+        if (model.equals(fixed.get("model")) && "torchscore".equals(fixed.get("mode")) && isVariant(fixed, variant)
+            && fixed.get("rows_per_s") != null && fixed.get("rows").equals(run.get("rows"))
+            && (best == null || ((Number) fixed.get("rows_per_s")).doubleValue() > ((Number) best.get("rows_per_s")).doubleValue())) {
+          best = fixed;
+        }
+      }
+      if (best == null) {
+        continue;
+      }
+      double rate = ((Number) run.get("rows_per_s")).doubleValue();
+      double bestRate = ((Number) best.get("rows_per_s")).doubleValue();
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("model", model);
+      entry.put("output_columns", variant.outputColumns());
+      entry.put("batch_size_chosen", run.get("batch_size_chosen"));
+      entry.put("probe_ms", run.get("probe_ms"));
+      entry.put("rows_per_s", rate);
+      entry.put("best_fixed_batch_size", best.get("batch_size"));
+      entry.put("best_fixed_rows_per_s", bestRate);
+      entry.put("ratio", Math.round(rate / bestRate * 1000) / 1000.0);
+      entry.put("at_least", 0.95);
+      entry.put("met", rate / bestRate >= 0.95);
+      ratios.add(entry);
+      if (table.length() == 0) {
+        table.append(String.format("%nbatch.size=auto (torchscore; rate over the best fixed batch size of this run, target 0.95)%n"));
+        table.append(String.format("%-9s %-8s %8s %9s %12s %11s %12s %7s%n", "model", "columns", "chosen", "probe ms",
+            "auto rows/s", "best fixed", "rows/s", "ratio"));
+      }
+      table.append(String.format("%-9s %-8s %8s %9s %12s %11s %12s %7.2f%s%n", model, variant.outputColumns(),
+          run.get("batch_size_chosen"), run.get("probe_ms"), cell(rate), best.get("batch_size"), cell(bestRate),
+          rate / bestRate, rate / bestRate >= 0.95 ? " MET" : " BELOW"));
     }
     return table.toString();
   }

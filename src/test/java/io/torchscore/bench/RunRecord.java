@@ -25,6 +25,10 @@ import java.util.Map;
  * @param note anything a reader must know to compare this run, or null
  * @param maxAbsDiff the largest difference of the run's outputs from PyTorch's float32 outputs
  *     on the same rows, or null when not measured
+ * @param batchSizeChosen with {@code batchSize} {@link #AUTO}: the size {@code batch.size=auto}
+ *     chose (the largest over executors); else null
+ * @param probeMillis with {@link #AUTO}: the time its timed batches took in the first run (the
+ *     later runs reuse the choice, kept with the loaded model); else null
  */
 record RunRecord(
     String model,
@@ -35,7 +39,18 @@ record RunRecord(
     double seconds,
     String threads,
     String note,
-    Double maxAbsDiff) {
+    Double maxAbsDiff,
+    Integer batchSizeChosen,
+    Long probeMillis) {
+
+  /** The batch size of a {@code batch.size=auto} run. */
+  static final int AUTO = -1;
+
+  RunRecord(
+      String model, String mode, Variant variant, int batchSize, long rows, double seconds, String threads, String note,
+      Double maxAbsDiff) {
+    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, null, null);
+  }
 
   /**
    * What is scored and written: {@code precision} fp32, bf16, fp16, int8-dynamic or int8-static;
@@ -89,7 +104,11 @@ record RunRecord(
     map.put("precision", variant.precision());
     map.put("engine", variant.engine());
     map.put("output_columns", variant.outputColumns());
-    map.put("batch_size", batchSize);
+    map.put("batch_size", batchSize == AUTO ? "auto" : batchSize);
+    if (batchSize == AUTO) {
+      map.put("batch_size_chosen", batchSizeChosen);
+      map.put("probe_ms", probeMillis);
+    }
     map.put("rows", rows);
     map.put("seconds", Math.round(seconds * 1000) / 1000.0);
     map.put("rows_per_s", isSkipped() ? null : Math.round(rowsPerSecond() * 10) / 10.0);
@@ -125,8 +144,8 @@ record RunRecord(
       return;
     }
     System.out.printf(
-        "bench: %-9s %-11s%s batch %6d: %d rows in %.2f s = %,.0f rows/s%s%n",
-        model, mode, what, batchSize, rows, seconds, rowsPerSecond(),
+        "bench: %-9s %-11s%s batch %6s: %d rows in %.2f s = %,.0f rows/s%s%n",
+        model, mode, what, batchSize == AUTO ? "auto=" + batchSizeChosen : Integer.toString(batchSize), rows, seconds, rowsPerSecond(),
         maxAbsDiff == null ? "" : String.format(", max |diff| vs PyTorch fp32 %.3g", maxAbsDiff));
   }
 }

@@ -105,7 +105,14 @@ final class SparkModeCommand implements Callable<Integer> {
           + " torchscore alike: one run of a few seconds is at the mercy of the machine's noise).")
   private int bestOf;
 
+  @Option(
+      names = "--auto",
+      description = "torchscore: after the sweep, also score with batch.size=auto (--best-of runs; the first times"
+          + " its batches, the later ones reuse the choice kept with the loaded model).")
+  private boolean auto;
+
   private SparkSession spark;
+  private RunReport lastReport;
 
   @Override
   public Integer call() throws IOException {
@@ -148,11 +155,45 @@ final class SparkModeCommand implements Callable<Integer> {
           new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds, threads, runNote, diff)
               .append(runs);
         }
+        if (auto && "torchscore".equals(mode)) {
+          autoRow(variant, file, output, threads);
+        }
       }
       return 0;
     } finally {
       spark.stop();
     }
+  }
+
+  /** Scores with batch.size=auto: the fastest of --best-of runs, the first of which chooses. */
+  private void autoRow(Variant variant, String file, Path output, String threads) {
+    double seconds = Double.MAX_VALUE;
+    double firstSeconds = 0;
+    long rows = 0;
+    int chosen = 0;
+    long probeMillis = 0;
+    for (int round = 0; round < bestOf; round++) {
+      long start = System.nanoTime();
+      rows = runOnce(input, variant, file, RunRecord.AUTO, output);
+      double taken = (System.nanoTime() - start) / 1e9;
+      seconds = Math.min(seconds, taken);
+      if (rows != expectedRows) {
+        throw new IllegalStateException("torchscore (auto) scored " + rows + " rows of " + input + "; expected " + expectedRows);
+      }
+      if (round == 0) {
+        firstSeconds = taken;
+        for (io.torchscore.spark.BatchSizeChoices.Choice choice : lastReport.batchSizeAuto()) {
+          chosen = Math.max(chosen, choice.batchSize());
+          probeMillis = Math.max(probeMillis, choice.probeMillis());
+        }
+      }
+    }
+    String runNote =
+        String.format(
+            "batch.size=auto; fastest of %d timed runs; the first (which timed its batches) ran at %,.0f rows/s",
+            bestOf, rows / firstSeconds);
+    new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds, threads, runNote, null, chosen, probeMillis)
+        .append(runs);
   }
 
   /** Reads, processes and writes the table; returns the rows processed, or -1 to count the output. */
@@ -212,7 +253,7 @@ final class SparkModeCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("spark.torchscore.model.path", file);
     conf.put("spark.torchscore.features", "features");
-    conf.put("spark.torchscore.batch.size", Integer.toString(batchSize));
+    conf.put("spark.torchscore.batch.size", batchSize == RunRecord.AUTO ? "auto" : Integer.toString(batchSize));
     conf.put("spark.torchscore.input.path", table.toString());
     conf.put("spark.torchscore.output.path", output.toString());
     conf.put("spark.torchscore.output.mode", "overwrite");
@@ -224,6 +265,7 @@ final class SparkModeCommand implements Callable<Integer> {
       conf.put("spark.torchscore.output.columns", variant.outputColumns());
     }
     RunReport report = new ScoreJob(spark, JobSettings.fromConf(conf)).run();
+    lastReport = report;
     return report.rowsScored();
   }
 
