@@ -11,7 +11,8 @@
 
 The settings are torchscore's own (docs/settings.md): ``option(key, value)`` takes any key, with or
 without the ``spark.torchscore.`` prefix, and ``options(batch_size=1024, on_error="null")`` the
-same keys with ``_`` for ``.``. ``TorchScorer.fromConf(spark)`` reads them from the session,
+same keys with ``_`` for ``.`` (``batch_size="auto"``: each executor times its first batches and
+chooses). ``TorchScorer.fromConf(spark)`` reads them from the session,
 as set with ``spark.conf.set("spark.torchscore.model.path", ...)``.
 
 The work is done in the JVM by ``io.torchscore.spark.TorchScorer``, reached through the session's

@@ -6,14 +6,15 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.AccumulatorV2;
 
 /**
  * The batch sizes executors chose with {@code spark.torchscore.batch.size=auto}, one per executor
  * and device: every task that scored at a chosen size adds it, so a retried task or a later job
- * over the same executors (which do not time again) still reports it, once.
+ * over the same executors (which do not time again) still reports it, once. An executor that
+ * chose twice (which it should not) would show twice.
  */
 public final class BatchSizeChoices extends AccumulatorV2<BatchSizeChoices.Choice, List<BatchSizeChoices.Choice>> {
 
@@ -38,7 +39,8 @@ public final class BatchSizeChoices extends AccumulatorV2<BatchSizeChoices.Choic
     }
   }
 
-  private final TreeMap<String, Choice> choices = new TreeMap<>();
+  // Each choice, with the tasks that reported it.
+  private final HashMap<Choice, Long> choices = new HashMap<>();
 
   /**
    * Creates and registers the accumulator, named so that the Spark UI shows it.
@@ -72,20 +74,26 @@ public final class BatchSizeChoices extends AccumulatorV2<BatchSizeChoices.Choic
 
   @Override
   public synchronized void add(Choice choice) {
-    choices.putIfAbsent(choice.executor() + "\u0000" + choice.device(), choice);
+    choices.merge(choice, 1L, Long::sum);
   }
 
   @Override
   public void merge(AccumulatorV2<Choice, List<Choice>> other) {
-    for (Choice choice : other.value()) {
-      add(choice);
+    Map<Choice, Long> theirs = ((BatchSizeChoices) other).tasks();
+    synchronized (this) {
+      theirs.forEach((choice, tasks) -> choices.merge(choice, tasks, Long::sum));
     }
+  }
+
+  /** Returns each choice with how many tasks reported it (each task that ended after the choice). */
+  synchronized Map<Choice, Long> tasks() {
+    return new HashMap<>(choices);
   }
 
   /** Returns the choices, by executor and device. */
   @Override
   public synchronized List<Choice> value() {
-    List<Choice> list = new ArrayList<>(choices.values());
+    List<Choice> list = new ArrayList<>(choices.keySet());
     list.sort(Comparator.comparing(Choice::executor).thenComparing(Choice::device));
     return list;
   }

@@ -65,6 +65,11 @@ public final class ScoreResult {
     return batchSizeChoices.value();
   }
 
+  /** Returns the accumulator of the choices, with how many tasks reported each. */
+  BatchSizeChoices batchSizeAccumulator() {
+    return batchSizeChoices;
+  }
+
   /**
    * Returns the input rows with the prediction columns appended; with {@code on.error=null} also
    * the error column, and with {@code on.error=skip} without the bad rows.

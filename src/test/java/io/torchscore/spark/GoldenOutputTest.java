@@ -39,6 +39,29 @@ class GoldenOutputTest extends SparkTestBase {
   }
 
   @Test
+  void underBatchSizeAutoTheTutorialMlpStillMatchesPyTorch() {
+    // The timed batches (16, 32, ... rows) and those after them score the same rows once each.
+    Dataset<Row> input =
+        fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT").repartition(3);
+    Dataset<Row> scored =
+        TorchScorer.builder()
+            .modelPath(fixture("tutorial_mlp.pt").toString())
+            .featuresCol("features")
+            .option("batch.size", "auto")
+            .build()
+            .transform(input);
+
+    List<Row> rows = byId(scored);
+    assertThat(rows).hasSize(1000);
+    assertThat(rows.stream().map(row -> row.<Long>getAs("id")).distinct().count()).isEqualTo(1000);
+    for (Row row : rows) {
+      assertThat(row.<Float>getAs("prediction"))
+          .as("row %s", row.<Long>getAs("id"))
+          .isCloseTo(row.<Float>getAs("expected"), within(TOLERANCE));
+    }
+  }
+
+  @Test
   void vectorOutputBecomesFloatArrayMatchingPyTorch() {
     Dataset<Row> input =
         fixtureTable(

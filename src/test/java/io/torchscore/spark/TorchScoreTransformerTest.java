@@ -67,6 +67,18 @@ class TorchScoreTransformerTest extends SparkTestBase {
   }
 
   @Test
+  void batchSizeAutoIsAParamValue() {
+    TorchScoreTransformer scorer =
+        new TorchScoreTransformer()
+            .setModelPath(fixture("tutorial_mlp.pt").toString())
+            .setFeaturesCol("features")
+            .setOption("batch.size", "auto");
+
+    assertThat(scorer.scorer().settings().batchSize()).isEqualTo(io.torchscore.config.BatchSize.AUTO);
+    assertThat(scorer.getParam("batch.size").doc()).contains("or auto");
+  }
+
+  @Test
   void transformSchemaComputesTheOutputWithoutRunningAnything() {
     Dataset<Row> assembled =
         new VectorAssembler().setInputCols(featureNames()).setOutputCol("features").transform(columns());

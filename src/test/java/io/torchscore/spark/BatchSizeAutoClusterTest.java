@@ -1,0 +1,77 @@
+package io.torchscore.spark;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.rand;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.torchscore.LocalCluster;
+import io.torchscore.config.BatchSize;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@code batch.size=auto} on a real cluster of separate executor JVMs, each executor times
+ * its batches once and its tasks share the choice: one choice per executor, reported by several
+ * of its tasks, and a second job over the same executors reuses it without timing again.
+ */
+class BatchSizeAutoClusterTest {
+
+  private static final int EXECUTORS = 2;
+
+  @Test
+  void eachExecutorChoosesOnceAndItsTasksShareTheChoice() throws Exception {
+    SparkSession spark = LocalCluster.start(EXECUTORS, 1, "torchscore-batch-size-auto", Map.of());
+    try {
+      Set<String> executorsWithTasks = LocalCluster.executorsWithTasks(spark);
+      List<Column> features = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        features.add(rand(i).cast("float"));
+      }
+      // Enough rows for each executor's timing to end within its first partitions.
+      Dataset<Row> input =
+          spark.range(0, 1_200_000, 1, 12).select(col("id"), array(features.toArray(new Column[0])).as("features"));
+      TorchScorer scorer =
+          TorchScorer.builder()
+              .modelPath(Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath().toString())
+              .featuresCol("features")
+              .batchSize(BatchSize.AUTO)
+              .build();
+
+      ScoreResult first = scorer.score(input);
+      assertThat(first.scored().count()).isEqualTo(1_200_000);
+      ScoreResult second = scorer.score(input);
+      assertThat(second.scored().count()).isEqualTo(1_200_000);
+
+      List<BatchSizeChoices.Choice> choices = first.batchSizeChoices();
+      assertThat(choices).extracting(BatchSizeChoices.Choice::executor).containsExactlyInAnyOrderElementsOf(executorsWithTasks);
+      for (BatchSizeChoices.Choice choice : choices) {
+        assertThat(choice.device()).isEqualTo("cpu");
+        // A size the chooser can reach: 16 doubled, or a bound; at most 65,536 rows.
+        assertThat(choice.batchSize()).isBetween(16, BatchSizing.AUTO_MAX_ROWS);
+        assertThat(choice.probeMillis()).isPositive();
+      }
+      // Several tasks of each executor ended after its choice and reported the same one.
+      assertThat(first.metrics().batches()).isPositive();
+      Map<BatchSizeChoices.Choice, Long> tasks = accumulator(first).tasks();
+      assertThat(tasks.values()).allSatisfy(count -> assertThat(count).isGreaterThan(1));
+      // The second job's tasks found the choices kept with the loaded models: the same ones, not timed again.
+      assertThat(second.batchSizeChoices()).containsExactlyInAnyOrderElementsOf(choices);
+      assertThat(accumulator(second).tasks().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static BatchSizeChoices accumulator(ScoreResult result) {
+    return result.batchSizeAccumulator();
+  }
+}
