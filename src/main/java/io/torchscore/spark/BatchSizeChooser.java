@@ -3,15 +3,16 @@ package io.torchscore.spark;
 import java.util.Arrays;
 
 /**
- * Chooses a batch size from timed forwards: starting small, it doubles the batch while each
- * doubling raises the rows per second by at least a threshold, and keeps the fastest size seen.
- * It stops growing at the first doubling that gains less, at a CUDA out-of-memory (the batch that
- * fitted is the bound), at a batch the heap's byte bound cut short, or at the most rows allowed.
+ * Chooses a batch size from timed forwards: starting small, it doubles the batch and keeps the
+ * fastest size seen. It stops growing when {@code patience} doublings in a row have not beaten
+ * the fastest rate by a threshold, at a CUDA out-of-memory (the batch that fitted is the bound),
+ * at a batch the heap's byte bound cut short, or at the most rows allowed.
  *
  * <p>At each size the first batch is not timed (TorchScript re-optimises for each new input
- * shape), and the rate is the median of at least {@code minBatches} batches' rates taking
- * together at least {@code minNanos}, so that one slow batch does not decide. Pure logic, fed by
- * the scoring task: the same timings always give the same choice. Not thread-safe.
+ * shape), and the rate is the fastest of at least {@code minBatches} batches taking together at
+ * least {@code minNanos}: a busy machine only ever slows a batch down, so the fastest batch is the
+ * size's own speed, and one slow doubling does not stop the growth while the next one gains. Pure
+ * logic, fed by the scoring task: the same timings always give the same choice. Not thread-safe.
  */
 final class BatchSizeChooser {
 
@@ -20,15 +21,19 @@ final class BatchSizeChooser {
    *
    * @param start the first size tried
    * @param max the most rows a batch may hold (the tensor byte bound applied)
-   * @param minGain the least relative gain (0.05: 5 %) a doubling must bring to go on
+   * @param minGain the least relative gain (0.05: 5 %) over the fastest size that counts
+   * @param patience doublings in a row without that gain that stop the growth
    * @param minBatches timed batches per size, at least
    * @param minNanos timed nanoseconds per size, at least
    */
-  record Limits(int start, int max, double minGain, int minBatches, long minNanos) {
+  record Limits(int start, int max, double minGain, int patience, int minBatches, long minNanos) {
 
-    /** The defaults: from 16 rows, doubling while it gains 5 %, 3 batches and 20 ms per size. */
+    /**
+     * The defaults: from 16 rows, doubling until two doublings in a row gain less than 5 %, 3
+     * batches and 20 ms per size.
+     */
     static Limits of(int max) {
-      return new Limits(Math.min(16, max), max, 0.05, 3, 20_000_000L);
+      return new Limits(Math.min(16, max), max, 0.05, 2, 3, 20_000_000L);
     }
   }
 
@@ -41,6 +46,7 @@ final class BatchSizeChooser {
   private long timedNanos;
   private int best;
   private double bestRate;
+  private int misses;
   private int chosen;
   private final StringBuilder history = new StringBuilder();
 
@@ -99,16 +105,16 @@ final class BatchSizeChooser {
     if (timed < limits.minBatches() || timedNanos < limits.minNanos()) {
       return;
     }
-    double rate = median(rates, timed);
+    double rate = fastest(rates, timed);
     note(String.format(java.util.Locale.ROOT, "%d: %,.0f rows/s", size, rate));
-    if (best > 0 && rate < bestRate * (1 + limits.minGain())) {
-      choose(rate > bestRate ? size : best);
-      return;
+    boolean gained = best == 0 || rate >= bestRate * (1 + limits.minGain());
+    if (rate > bestRate) {
+      best = size;
+      bestRate = rate;
     }
-    best = size;
-    bestRate = rate;
-    if (size >= max) {
-      choose(size);
+    misses = gained ? 0 : misses + 1;
+    if (misses >= limits.patience() || size >= max) {
+      choose(best);
       return;
     }
     next(Math.min(max, size * 2));
@@ -165,9 +171,11 @@ final class BatchSizeChooser {
     chosen = rows;
   }
 
-  private static double median(double[] values, int count) {
-    double[] sorted = Arrays.copyOf(values, count);
-    Arrays.sort(sorted);
-    return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+  private static double fastest(double[] values, int count) {
+    double fastest = 0;
+    for (int i = 0; i < count; i++) {
+      fastest = Math.max(fastest, values[i]);
+    }
+    return fastest;
   }
 }
