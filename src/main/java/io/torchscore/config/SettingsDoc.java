@@ -86,19 +86,25 @@ public final class SettingsDoc {
     page.append(extraRows);
   }
 
-  /** The allowed values of an enumerated setting, else the kind of value its default has. */
+  /**
+   * The allowed values of an enumerated setting, else what its declaration expects (as its error
+   * message says it), else the kind of value its type holds.
+   */
   private static String values(Setting<?> setting) {
     if (!setting.allowed().isEmpty()) {
       return "`" + String.join("`, `", setting.allowed()) + "`";
     }
-    Object value = setting.defaultValue();
-    if (value instanceof Boolean) {
+    if (setting.expected() != null) {
+      return setting.expected().replace("auto", "`auto`");
+    }
+    Class<?> type = setting.type();
+    if (type == Boolean.class) {
       return "`true`, `false`";
     }
-    if (value instanceof Integer || value instanceof Long) {
+    if (type == Integer.class || type == Long.class) {
       return "whole number";
     }
-    if (value instanceof Double || value instanceof Float) {
+    if (type == Double.class || type == Float.class) {
       return "number";
     }
     return "";

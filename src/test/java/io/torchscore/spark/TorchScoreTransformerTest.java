@@ -74,7 +74,7 @@ class TorchScoreTransformerTest extends SparkTestBase {
             .setFeaturesCol("features")
             .setOption("batch.size", "auto");
 
-    assertThat(scorer.scorer().settings().batchSize()).isEqualTo(io.torchscore.config.BatchSize.AUTO);
+    assertThat(scorer.scorer().settings().get(ConfKeys.BATCH_SIZE)).isEqualTo(BatchSize.AUTO);
     assertThat(scorer.getParam("batch.size").doc()).contains("or auto");
   }
 
