@@ -229,8 +229,10 @@ class ScoreCommandTest {
   @Test
   void executorsTheJobLaunchesGetAFixedMmapThresholdAndTwoMallocArenasUnlessTheUserChose() {
     SparkConf cluster = ScoreCommand.sparkConf(Map.of("spark.master", "spark://host:7077"));
-    assertThat(cluster.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_")).isEqualTo("131072");
-    assertThat(cluster.get("spark.executorEnv.MALLOC_ARENA_MAX")).isEqualTo("2");
+    // The benchmark's settings (jobs/bench): one arena that keeps what is freed for reuse.
+    assertThat(cluster.get("spark.executorEnv.MALLOC_ARENA_MAX")).isEqualTo("1");
+    assertThat(cluster.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_")).isEqualTo("4294967296");
+    assertThat(cluster.get("spark.executorEnv.MALLOC_TRIM_THRESHOLD_")).isEqualTo("68719476736");
 
     SparkConf chosen =
         ScoreCommand.sparkConf(Map.of("spark.master", "spark://host:7077", "spark.executorEnv.MALLOC_ARENA_MAX", "4"));

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * flat after a warm-up of 5 rounds, to round 20, with the malloc settings the job gives executors
  * ({@link ExecutorAllocator}), and leaves no DJL object behind. With glibc's defaults the same
  * executor grew by about one model's table at a time (1416.6 MB at round 5, 1447.5 MB at round 20);
- * with them, by 3 MB. The executor's RSS and DJL's objects are read inside it by a Spark job after
- * each round.
+ * with them, by 3.1 MB (1453.2 to 1456.3 MB). The executor's RSS and DJL's objects are read
+ * inside it by a Spark job after each round.
  */
 class LongLivedExecutorMemoryTest {
 
