@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class BatchSizeAutoClusterTest {
 
   private static final int EXECUTORS = 2;
+  private static final long ROWS = 3_600_000;
 
   @Test
   void eachExecutorChoosesOnceAndItsTasksShareTheChoice() throws Exception {
@@ -36,9 +37,10 @@ class BatchSizeAutoClusterTest {
       for (int i = 0; i < 10; i++) {
         features.add(rand(i).cast("float"));
       }
-      // Enough rows for each executor's timing to end within its first partitions.
+      // Enough rows for each executor's timing (up to 65,536 rows a batch, each size's warm-up and
+      // timed batches) to end within its first partitions.
       Dataset<Row> input =
-          spark.range(0, 1_200_000, 1, 12).select(col("id"), array(features.toArray(new Column[0])).as("features"));
+          spark.range(0, ROWS, 1, 12).select(col("id"), array(features.toArray(new Column[0])).as("features"));
       TorchScorer scorer =
           TorchScorer.builder()
               .modelPath(Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath().toString())
@@ -47,9 +49,9 @@ class BatchSizeAutoClusterTest {
               .build();
 
       ScoreResult first = scorer.score(input);
-      assertThat(first.scored().count()).isEqualTo(1_200_000);
+      assertThat(first.scored().count()).isEqualTo(ROWS);
       ScoreResult second = scorer.score(input);
-      assertThat(second.scored().count()).isEqualTo(1_200_000);
+      assertThat(second.scored().count()).isEqualTo(ROWS);
 
       List<BatchSizeChoices.Choice> choices = first.batchSizeChoices();
       assertThat(choices).extracting(BatchSizeChoices.Choice::executor).containsExactlyInAnyOrderElementsOf(executorsWithTasks);
