@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  * The long-lived-session soak: one local executor (this JVM) scores {@code --models} different
  * 24 MB models in turn ({@link WideTableModels}), more than {@code --cache-models} keeps loaded, for
  * {@code --rounds} rounds, and reads this JVM's resident memory and DJL's live objects after each
- * round. Exits 1 when RSS grew by {@code --max-growth-mb} or more from the end of the warm-up to
- * the end, or DJL's live objects grew.
+ * round. Exits 1 when RSS grew by {@code --max-growth-percent} or more from the end of the warm-up
+ * to the end, or DJL's live objects grew.
  */
 @Command(name = "soak-models", description = "Scores many large models in turn in one executor and prints RSS per round.")
 final class ModelSoakCommand implements Callable<Integer> {
@@ -37,8 +37,8 @@ final class ModelSoakCommand implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "10000", description = "Rows scored per model and round.")
   private long rows;
 
-  @Option(names = "--max-growth-mb", defaultValue = "24", description = "Fail at this RSS growth (one model's table).")
-  private double maxGrowthMb;
+  @Option(names = "--max-growth-percent", defaultValue = "5", description = "Fail at this RSS growth after the warm-up.")
+  private double maxGrowthPercent;
 
   @Option(names = "--master", defaultValue = "local[2]", description = "Spark master: one executor.")
   private String master;
@@ -85,10 +85,11 @@ final class ModelSoakCommand implements Callable<Integer> {
     NativeMemory.Reading base = readings.get(warmupRounds - 1);
     NativeMemory.Reading end = readings.get(readings.size() - 1);
     double growthMb = (end.rssKb() - base.rssKb()) / 1024.0;
+    double growthPercent = 100.0 * (end.rssKb() - base.rssKb()) / base.rssKb();
     boolean djlLeak = end.managers() > base.managers() || end.arrays() > base.arrays();
-    System.out.printf("soak-models: RSS at round %d %.1f MB, at round %d %.1f MB: growth %+.1f MB (%+.2f%%); limit %.0f MB%s%n",
+    System.out.printf("soak-models: RSS at round %d %.1f MB, at round %d %.1f MB: growth %+.1f MB (%+.2f%%); limit %.0f%%%s%n",
         warmupRounds, base.rssKb() / 1024.0, readings.size(), end.rssKb() / 1024.0, growthMb,
-        100.0 * (end.rssKb() - base.rssKb()) / base.rssKb(), maxGrowthMb, djlLeak ? "; DJL objects grew (LEAK)" : "");
-    return growthMb >= maxGrowthMb || djlLeak ? 1 : 0;
+        growthPercent, maxGrowthPercent, djlLeak ? "; DJL objects grew (LEAK)" : "");
+    return growthPercent >= maxGrowthPercent || djlLeak ? 1 : 0;
   }
 }
