@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.torchscore.TorchScoreException;
+import io.torchscore.config.BatchSize;
 import io.torchscore.config.ConfKeys;
 import io.torchscore.config.ImageSettings;
 import io.torchscore.config.ScoreSettings;
@@ -48,7 +49,10 @@ class SettingSurfacesTest {
   @MethodSource("checkedScoringSettings")
   void anInvalidValueGetsOneMessageWhereverItIsGiven(Setting<?> setting) {
     String invalid = invalidValue(setting);
-    Object typed = setting.type() == Integer.class ? Integer.valueOf(invalid) : invalid;
+    // The ML params hold whole numbers as Integer and every other setting as its conf text; the
+    // builder holds each setting's own type.
+    Object param = setting.type() == Integer.class ? Integer.valueOf(invalid) : invalid;
+    Object typed = setting.type() == BatchSize.class ? BatchSize.of(Integer.parseInt(invalid)) : param;
     String expected = "Invalid " + setting.key() + "=" + invalid + ": expected " + setting.expected();
     Map<String, Runnable> surfaces = new LinkedHashMap<>();
     if (!invalid.isBlank()) {
@@ -62,8 +66,8 @@ class SettingSurfacesTest {
       surfaces.put("named setter", () -> NAMED.get(setting).accept(ScoreSettings.builder(), invalid));
     }
     surfaces.put("transformer setOption", () -> new TorchScoreTransformer().setOption(setting.name(), invalid));
-    Param<Object> param = uncheckedCast(new TorchScoreTransformer().getParam(setting.name()));
-    surfaces.put("ML param", () -> param.w(typed));
+    Param<Object> mlParam = uncheckedCast(new TorchScoreTransformer().getParam(setting.name()));
+    surfaces.put("ML param", () -> mlParam.w(param));
 
     for (Map.Entry<String, Runnable> surface : surfaces.entrySet()) {
       Throwable thrown = catchThrowable(surface.getValue()::run);
