@@ -5,13 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.randn;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.BaseNDManager;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.torchscore.NativeMemory;
 import io.torchscore.spark.ScoreResult;
 import io.torchscore.spark.TorchScorer;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,50 +166,8 @@ final class SoakCommand implements Callable<Integer> {
   }
 
   private static Sample sample(long start, ScoreResult result, NDManager root) {
-    int[] counts = new int[2];
-    count(root, counts);
-    return new Sample((System.nanoTime() - start) / 1e9, result.metrics().rows(), rssKb(), counts[0], counts[1]);
-  }
-
-  static long rssKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException e) {
-      // Not Linux.
-    }
-    return -1;
-  }
-
-  private static final Field RESOURCES;
-
-  static {
-    try {
-      RESOURCES = BaseNDManager.class.getDeclaredField("resources");
-      RESOURCES.setAccessible(true);
-    } catch (NoSuchFieldException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  /** Counts the live managers (counts[0]) and arrays (counts[1]) under a manager. */
-  private static void count(NDManager manager, int[] counts) {
-    Map<?, ?> resources;
-    try {
-      resources = (Map<?, ?>) RESOURCES.get(manager);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException(e);
-    }
-    for (Object resource : resources.values()) {
-      if (resource instanceof NDManager child) {
-        counts[0]++;
-        count(child, counts);
-      } else if (resource instanceof NDArray) {
-        counts[1]++;
-      }
-    }
+    NativeMemory.Reading reading = NativeMemory.read(root);
+    return new Sample(
+        (System.nanoTime() - start) / 1e9, result.metrics().rows(), reading.rssKb(), reading.managers(), reading.arrays());
   }
 }
