@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With {@code batch.size=auto} on a real cluster of separate executor JVMs, each executor times
- * its batches once and its tasks share the choice: one choice per executor, reported by several
- * of its tasks, and a second job over the same executors reuses it without timing again.
+ * its batches once and its tasks share the choice: one choice per executor, and a second job over
+ * the same executors reuses it in every task without timing again. (How many of the first job's
+ * tasks end after their executor's choice depends on the scheduling, so it is not asserted.)
  */
 class BatchSizeAutoClusterTest {
 
@@ -61,11 +62,8 @@ class BatchSizeAutoClusterTest {
         assertThat(choice.batchSize()).isBetween(16, BatchSizing.AUTO_MAX_ROWS);
         assertThat(choice.probeMillis()).isPositive();
       }
-      // Several tasks of each executor ended after its choice and reported the same one.
-      assertThat(first.metrics().batches()).isPositive();
-      Map<BatchSizeChoices.Choice, Long> tasks = accumulator(first).tasks();
-      assertThat(tasks.values()).allSatisfy(count -> assertThat(count).isGreaterThan(1));
-      // The second job's tasks found the choices kept with the loaded models: the same ones, not timed again.
+      // The second job's tasks found the choices kept with the loaded models: every one of its 12
+      // tasks reported its executor's choice, the same one with the same timing, not timed again.
       assertThat(second.batchSizeChoices()).containsExactlyInAnyOrderElementsOf(choices);
       assertThat(accumulator(second).tasks().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
     } finally {
