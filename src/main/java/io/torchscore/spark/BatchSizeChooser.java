@@ -1,7 +1,5 @@
 package io.torchscore.spark;
 
-import java.util.Arrays;
-
 /**
  * Chooses a batch size from timed forwards: starting small, it doubles the batch and keeps the
  * fastest size seen. It stops growing when {@code patience} doublings in a row have not beaten
@@ -42,8 +40,9 @@ final class BatchSizeChooser {
   private int max;
   private int size;
   private boolean warmedUp;
-  private double[] rates = new double[4];
+  // This size's timed batches so far, and the fastest one's rate.
   private int timed;
+  private double fastestRate;
   private long timedNanos;
   private int best;
   private double bestRate;
@@ -98,15 +97,13 @@ final class BatchSizeChooser {
       warmedUp = true;
       return;
     }
-    if (timed == rates.length) {
-      rates = Arrays.copyOf(rates, timed * 2);
-    }
-    rates[timed++] = rows * 1e9 / Math.max(1, nanos);
+    timed++;
+    fastestRate = Math.max(fastestRate, rows * 1e9 / Math.max(1, nanos));
     timedNanos += nanos;
     if (timed < limits.minBatches() || timedNanos < limits.minNanos()) {
       return;
     }
-    double rate = fastest(rates, timed);
+    double rate = fastestRate;
     note(String.format(java.util.Locale.ROOT, "%d: %,.0f rows/s", size, rate));
     boolean gained = best == 0 || rate >= bestRate * (1 + limits.minGain());
     if (rate > bestRate) {
@@ -165,18 +162,11 @@ final class BatchSizeChooser {
     size = rows;
     warmedUp = false;
     timed = 0;
+    fastestRate = 0;
     timedNanos = 0;
   }
 
   private void choose(int rows) {
     chosen = rows;
-  }
-
-  private static double fastest(double[] values, int count) {
-    double fastest = 0;
-    for (int i = 0; i < count; i++) {
-      fastest = Math.max(fastest, values[i]);
-    }
-    return fastest;
   }
 }

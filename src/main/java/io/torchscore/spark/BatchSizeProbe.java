@@ -79,30 +79,27 @@ final class BatchSizeProbe {
 
     @Override
     public void timed(int asked, int rows, long nanos) {
-      synchronized (BatchSizeProbe.this) {
-        if (timer == this && !chooser.done()) {
-          probeNanos += nanos;
-          chooser.timed(asked, rows, nanos);
-          chosenNow();
-        }
-      }
+      whileTiming(() -> {
+        probeNanos += nanos;
+        chooser.timed(asked, rows, nanos);
+      });
     }
 
     @Override
     public void outOfMemory(int asked, int fitted) {
-      synchronized (BatchSizeProbe.this) {
-        if (timer == this && !chooser.done()) {
-          chooser.outOfMemory(asked, fitted);
-          chosenNow();
-        }
-      }
+      whileTiming(() -> chooser.outOfMemory(asked, fitted));
     }
 
     @Override
     public void bytesBound(int asked, int rows) {
+      whileTiming(() -> chooser.bytesBound(asked, rows));
+    }
+
+    /** Gives the chooser what this partition learned, when it is the one timing and no size is chosen yet. */
+    private void whileTiming(Runnable step) {
       synchronized (BatchSizeProbe.this) {
         if (timer == this && !chooser.done()) {
-          chooser.bytesBound(asked, rows);
+          step.run();
           chosenNow();
         }
       }
