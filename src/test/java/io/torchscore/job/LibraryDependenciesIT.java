@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,25 +21,22 @@ class LibraryDependenciesIT {
 
   @Test
   void aProjectDependingOnTheLibraryGetsTheEngineButNotTheCommandLinesLibrariesNorSpark() throws Exception {
-    String repo = System.getProperty("torchscore.mavenRepo");
-    Path jar = Paths.get(System.getProperty("torchscore.libraryJar"));
-    mvn(
-        Paths.get("").toAbsolutePath(),
-        "install",
-        "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
-        "-Dmaven.repo.local=" + repo,
-        "-Dfile=" + jar.toAbsolutePath(),
-        "-DpomFile=" + Paths.get("pom.xml").toAbsolutePath());
+    assertSucceeded("install", MavenProcess.installLibrary(dir, 2, "-o"));
     Path project = Files.createDirectories(dir.resolve("user-project"));
     Files.writeString(project.resolve("pom.xml"), userPom(System.getProperty("torchscore.version")));
 
     Path list = dir.resolve("dependencies.txt");
-    mvn(
-        project,
+    assertSucceeded(
         "list",
-        "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:list",
-        "-Dmaven.repo.local=" + repo,
-        "-DoutputFile=" + list);
+        MavenProcess.run(
+            project,
+            dir,
+            "list",
+            2,
+            "-o",
+            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:list",
+            "-Dmaven.repo.local=" + System.getProperty("torchscore.mavenRepo"),
+            "-DoutputFile=" + list));
 
     List<String> dependencies =
         Files.readAllLines(list, StandardCharsets.UTF_8).stream()
@@ -56,6 +50,11 @@ class LibraryDependenciesIT {
         .noneMatch(d -> d.startsWith("me.tongfei:"))
         .noneMatch(d -> d.startsWith("org.jline:"))
         .noneMatch(d -> d.startsWith("org.apache.spark:"));
+  }
+
+  private void assertSucceeded(String name, int code) throws Exception {
+    String output = Files.readString(dir.resolve(name + ".out")) + Files.readString(dir.resolve(name + ".err"));
+    assertThat(code).as(output).isZero();
   }
 
   private static String userPom(String version) {
@@ -75,20 +74,5 @@ class LibraryDependenciesIT {
         </project>
         """
         .formatted(version);
-  }
-
-  /** Runs Maven offline in batch mode in a folder, its output in {@code <name>.out} and {@code .err}. */
-  private void mvn(Path folder, String name, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-ntp", "-q", "-o"));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command)
-            .directory(folder.toFile())
-            .redirectOutput(dir.resolve(name + ".out").toFile())
-            .redirectError(dir.resolve(name + ".err").toFile())
-            .start();
-    assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("mvn %s ended in two minutes", name).isTrue();
-    String output = Files.readString(dir.resolve(name + ".out")) + Files.readString(dir.resolve(name + ".err"));
-    assertThat(process.exitValue()).as(output).isZero();
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,22 +30,16 @@ class LibraryExampleIT {
   @Test
   void theExampleProjectBuildsAgainstTheInstalledJarAndPrintsPyTorchsPredictionsQuietly() throws Exception {
     String repo = System.getProperty("torchscore.mavenRepo");
-    Path jar = Paths.get(System.getProperty("torchscore.libraryJar"));
-    assertThat(
-            mvn(
-                "install",
-                "org.apache.maven.plugins:maven-install-plugin:3.1.2:install-file",
-                "-Dmaven.repo.local=" + repo,
-                "-Dfile=" + jar.toAbsolutePath(),
-                "-DpomFile=" + Paths.get("pom.xml").toAbsolutePath()))
-        .isZero();
+    assertThat(MavenProcess.installLibrary(dir, 5)).isZero();
     Path project = dir.resolve("example");
     copy(Paths.get("examples/library"), project);
 
     int code =
-        mvnIn(
+        MavenProcess.run(
             project,
+            dir,
             "run",
+            5,
             "compile",
             "exec:exec",
             "-Dmaven.repo.local=" + repo,
@@ -80,24 +73,6 @@ class LibraryExampleIT {
       rows.add(json.readTree(line));
     }
     return rows;
-  }
-
-  private int mvn(String name, String... args) throws Exception {
-    return mvnIn(Paths.get("").toAbsolutePath(), name, args);
-  }
-
-  /** Runs Maven in batch mode in a folder, its output in {@code <name>.out} and {@code .err}. */
-  private int mvnIn(Path folder, String name, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("mvn", "-B", "-ntp", "-q"));
-    command.addAll(List.of(args));
-    Process process =
-        new ProcessBuilder(command)
-            .directory(folder.toFile())
-            .redirectOutput(dir.resolve(name + ".out").toFile())
-            .redirectError(dir.resolve(name + ".err").toFile())
-            .start();
-    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("mvn %s ended in five minutes", name).isTrue();
-    return process.exitValue();
   }
 
   private static void copy(Path from, Path to) throws IOException {
