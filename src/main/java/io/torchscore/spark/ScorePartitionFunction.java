@@ -58,7 +58,15 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
       Placement placement,
       ForwardProfiler.Target profile,
       BatchBytes batchBytes)
-      implements java.io.Serializable {}
+      implements java.io.Serializable {
+
+    /** Returns this plan for whole rows of the columns read, the key at {@code keyIndex} of them. */
+    Plan withWholeRows(int keyIndex, BatchBytes batchBytes) {
+      return new Plan(
+          inputs, outputs, sizing, rejectNaN, onError, keyIndex, keyColumn, keyType,
+          ScoredRowIterator.Packing.whole(), placement, profile, batchBytes);
+    }
+  }
 
   /**
    * Where and how the model runs.
@@ -84,6 +92,11 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    return open(rows);
+  }
+
+  /** Starts scoring a partition's rows: the task's model is leased until the iterator is closed. */
+  ScoredRowIterator open(Iterator<InternalRow> rows) {
     ModelRef ref = modelRef.value();
     DjlEnvironment.prepare(ref.threads(), ref.cacheDir());
     TaskContext task = TaskContext.get();

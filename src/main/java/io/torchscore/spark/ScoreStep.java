@@ -4,6 +4,7 @@ import io.torchscore.model.ModelRef;
 import java.io.Serializable;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
@@ -23,15 +24,51 @@ final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, 
   private static final long serialVersionUID = 2L;
 
   private final ScorePartitionFunction scorer;
+  private final boolean split;
+  private final ColumnarPartition columnar;
   private final String description;
 
+  /**
+   * @param modelRef the model
+   * @param plan how rows are scored
+   * @param columnarPlan how the rows of a columnar batch are scored: whole rows of the columns read
+   * @param read the columns scoring reads
+   * @param scored the columns the step returns: those carried, then those appended
+   * @param metrics the job's counters
+   * @param description the step's name in the plan
+   */
   ScoreStep(
       Broadcast<ModelRef> modelRef,
       ScorePartitionFunction.Plan plan,
+      ScorePartitionFunction.Plan columnarPlan,
+      StructType read,
+      StructType scored,
       ScoreMetrics metrics,
       String description) {
     this.scorer = new ScorePartitionFunction(modelRef, plan, metrics);
+    this.split = plan.packing().split();
+    this.columnar =
+        new ColumnarPartition(
+            new ScorePartitionFunction(modelRef, columnarPlan, metrics),
+            read,
+            scored,
+            scored.size() - (split ? plan.packing().heldFields() : read.size()));
     this.description = description;
+  }
+
+  /** Returns the partition function over rows: whole, or pairs of the held and the read columns. */
+  ScorePartitionFunction rows() {
+    return scorer;
+  }
+
+  /** Returns whether a row comes as a pair of structs: the held columns and the read ones. */
+  boolean split() {
+    return split;
+  }
+
+  /** Returns the partition function over columnar batches. */
+  ColumnarPartition columnar() {
+    return columnar;
   }
 
   @Override

@@ -26,6 +26,7 @@ import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.Platform;
+import org.apache.spark.sql.vectorized.ColumnarRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -132,6 +133,8 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
   private boolean splitOnOutOfMemory;
   private int smallestFitted = Integer.MAX_VALUE;
   private boolean closed;
+  // Fed one input segment after another (columnar batches): the end of the input is not the end.
+  private boolean segmented;
   // A row read that did not fit in its batch's bytes: the next batch starts with it.
   private InternalRow carried;
   private long carriedBytes;
@@ -164,6 +167,16 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     this.second = runner.prefetch() ? new Batch() : null;
   }
 
+  /**
+   * Makes this iterator read its input as segments (a columnar batch's rows, then the next
+   * batch's): its input may end and be refilled, so it closes only on {@link #close()}. A batch
+   * never spans two segments, so a segment's rows are all emitted before the next one is read.
+   */
+  ScoredRowIterator segmented() {
+    segmented = true;
+    return this;
+  }
+
   @Override
   public boolean hasNext() {
     if (current != null && current.next < current.size) {
@@ -175,7 +188,9 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
         return true;
       }
     }
-    close();
+    if (!segmented) {
+      close();
+    }
     return false;
   }
 
@@ -504,12 +519,16 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
     }
 
     /**
-     * Keeps a row until it is emitted, since scans reuse their row object: an {@code UnsafeRow}
+     * Keeps a row until it is emitted, since scans reuse their row object: a view of a columnar
+   * batch (each row its own view) is kept as it is; an {@code UnsafeRow}
      * (what a scan gives) is copied into the batch's arena, a byte array reused from batch to
      * batch (and, through {@link RowArenas}, by the thread's next partitions), and read through
      * the slot's own row object; any other row is copied.
      */
     private InternalRow keep(InternalRow row, int slot) {
+      if (row instanceof ColumnarRow) {
+        return row; // a view of a column vector, valid until the segment's rows are emitted
+      }
       if (!(row instanceof UnsafeRow unsafe)) {
         return row.copy();
       }

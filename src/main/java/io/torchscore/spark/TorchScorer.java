@@ -156,7 +156,15 @@ public final class TorchScorer {
                 ? ForwardProfiler.Target.newRun(settings.get(ConfKeys.PROFILE_BATCHES), settings.get(ConfKeys.PROFILE_DIR), ref.hadoopConf())
                 : null,
             new BatchBytes(schema, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES)));
-    // A step of the query plan: lazy until an action, usable on streams, named in explain().
+    // A columnar batch's rows are views of its vectors: scoring reads them whole, nothing is held.
+    StructType read = columns.carried();
+    ScorePartitionFunction.Plan columnarPlan =
+        plan.withWholeRows(
+            settings.get(ConfKeys.KEY_COLUMN) == null ? -1 : read.fieldIndex(settings.get(ConfKeys.KEY_COLUMN)),
+            new BatchBytes(read, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES)));
+    // A step of the query plan: lazy until an action, usable on streams, named in explain(); it
+    // reads columnar batches where the input's scan gives them (ColumnarScoreStrategy).
+    ColumnarScoreStrategy.install(spark);
     Dataset<Row> scored =
         InternalRowStep.map(
             carried,
@@ -164,6 +172,9 @@ public final class TorchScorer {
             new ScoreStep(
                 broadcast,
                 plan,
+                columnarPlan,
+                read,
+                prepared.scoredSchema(),
                 metrics,
                 "torchscore(" + ref + ", inputs " + inputs + ", batch "
                     + (batchSize.auto() ? "auto" : batchRows) + ")"),
