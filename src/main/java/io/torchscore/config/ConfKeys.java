@@ -228,6 +228,12 @@ public final class ConfKeys {
 
   // ---- profiling
 
+  public static final Setting<Boolean> COLUMNAR =
+      setting("columnar", Boolean.class, true, "true", ConfKeys::trueOrFalse, Scope.SCORING,
+          "read the input's columnar batches where its scan gives them (Parquet, ORC, Delta, a cached"
+              + " table of atomic columns): no row is copied; false scores rows on every input"
+              + " (explain() shows which: torchscore (columnar) or torchscore)");
+
   public static final Setting<Boolean> PROFILE =
       setting("profile", Boolean.class, false, "false", ConfKeys::trueOrFalse, Scope.SCORING,
           "record libtorch's profiler around the first profile.batches forward calls of each executor"

@@ -53,6 +53,7 @@ final class ColumnarScoreStrategy extends SparkStrategy implements Scala212Overr
   public scala.collection.immutable.Seq<SparkPlan> apply(LogicalPlan plan) {
     if (plan instanceof MapPartitions map
         && map.func() instanceof ScoreStep step
+        && step.columnar() != null
         && map.child() instanceof Project project
         && mayGiveColumns(project.child())) {
       SparkPlan exec = plan(map, step, project);

@@ -31,7 +31,8 @@ final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, 
   /**
    * @param modelRef the model
    * @param plan how rows are scored
-   * @param columnarPlan how the rows of a columnar batch are scored: whole rows of the columns read
+   * @param columnarPlan how the rows of a columnar batch are scored (whole rows of the columns
+   *     read), or null to score rows on every input
    * @param read the columns scoring reads
    * @param scored the columns the step returns: those carried, then those appended
    * @param metrics the job's counters
@@ -48,11 +49,13 @@ final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, 
     this.scorer = new ScorePartitionFunction(modelRef, plan, metrics);
     this.split = plan.packing().split();
     this.columnar =
-        new ColumnarPartition(
-            new ScorePartitionFunction(modelRef, columnarPlan, metrics),
-            read,
-            scored,
-            scored.size() - (split ? plan.packing().heldFields() : read.size()));
+        columnarPlan == null
+            ? null
+            : new ColumnarPartition(
+                new ScorePartitionFunction(modelRef, columnarPlan, metrics),
+                read,
+                scored,
+                scored.size() - (split ? plan.packing().heldFields() : read.size()));
     this.description = description;
   }
 
@@ -66,7 +69,7 @@ final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, 
     return split;
   }
 
-  /** Returns the partition function over columnar batches. */
+  /** Returns the partition function over columnar batches, or null when rows are asked for on every input. */
   ColumnarPartition columnar() {
     return columnar;
   }

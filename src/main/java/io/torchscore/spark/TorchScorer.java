@@ -159,9 +159,11 @@ public final class TorchScorer {
     // A columnar batch's rows are views of its vectors: scoring reads them whole, nothing is held.
     StructType read = columns.carried();
     ScorePartitionFunction.Plan columnarPlan =
-        plan.withWholeRows(
-            settings.get(ConfKeys.KEY_COLUMN) == null ? -1 : read.fieldIndex(settings.get(ConfKeys.KEY_COLUMN)),
-            new BatchBytes(read, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES)));
+        !settings.get(ConfKeys.COLUMNAR)
+            ? null
+            : plan.withWholeRows(
+                settings.get(ConfKeys.KEY_COLUMN) == null ? -1 : read.fieldIndex(settings.get(ConfKeys.KEY_COLUMN)),
+                new BatchBytes(read, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES)));
     // A step of the query plan: lazy until an action, usable on streams, named in explain(); it
     // reads columnar batches where the input's scan gives them (ColumnarScoreStrategy).
     ColumnarScoreStrategy.install(spark);

@@ -3,6 +3,7 @@ package io.torchscore.tensor;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.vectorized.ColumnarArray;
 import org.apache.spark.unsafe.Platform;
 
 /** Reads a numeric array column of a fixed length. */
@@ -39,6 +40,9 @@ final class ArrayReader implements FeatureReader {
       sink.putFloats(
           0, unsafe.getBaseObject(), unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(width), width);
       return null;
+    }
+    if (element.isFloat() && values instanceof ColumnarArray columnar && ColumnarFloats.copy(columnar, width, sink)) {
+      return null; // from the column vector's memory into the batch, in one copy
     }
     for (int i = 0; i < width; i++) {
       if (values.isNullAt(i)) {

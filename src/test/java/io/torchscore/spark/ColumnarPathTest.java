@@ -96,6 +96,16 @@ class ColumnarPathTest extends SparkTestBase {
   }
 
   @Test
+  void columnarFalseScoresRowsOnEveryInput() {
+    String path = dir.resolve("off.parquet").toString();
+    mlpTable().write().parquet(path);
+    Dataset<Row> scored = mlp().option("columnar", "false").build().transform(spark.read().parquet(path));
+
+    assertThat(plan(scored)).contains("torchscore").doesNotContain("columnar");
+    assertMatchesPyTorch(scored, 1000);
+  }
+
+  @Test
   void keptColumnsOnTheColumnarPathAreTheKeptOnes() {
     String path = dir.resolve("kept.parquet").toString();
     mlpTable().write().parquet(path);
