@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +87,36 @@ class ColumnarPathTest extends SparkTestBase {
     } finally {
       cached.unpersist();
     }
+  }
+
+  @Test
+  void aStreamOfParquetFilesIsScoredColumnarBatchByBatch() throws Exception {
+    Path in = dir.resolve("stream-in");
+    mlpTable().repartition(2).write().parquet(in.toString());
+    Dataset<Row> stream = spark.readStream().schema(mlpTable().schema()).parquet(in.toString());
+    Dataset<Row> scored = mlp().option("input.shape", "10").build().transform(stream);
+    // The checkpoint through the session: DataStreamWriter.option's return type differs in bytecode
+    // between Spark 3.5 and 4.0.
+    spark.conf().set("spark.sql.streaming.checkpointLocation", dir.resolve("checkpoints").toString());
+    StreamingQuery query;
+    try {
+      query =
+          scored.writeStream().format("parquet").trigger(Trigger.AvailableNow()).start(dir.resolve("stream-out").toString());
+      query.awaitTermination();
+    } finally {
+      spark.conf().unset("spark.sql.streaming.checkpointLocation");
+    }
+
+    assertThat(query.exception().isEmpty()).isTrue();
+    assertThat(lastPlan(query)).contains("torchscore (columnar)");
+    assertMatchesPyTorch(spark.read().parquet(dir.resolve("stream-out").toString()), 1000);
+  }
+
+  /** The last micro-batch's physical plan, by name: Spark 4.1 moved the streaming classes. */
+  private static String lastPlan(StreamingQuery query) throws ReflectiveOperationException {
+    Object execution = query.getClass().getMethod("streamingQuery").invoke(query);
+    Object lastExecution = execution.getClass().getMethod("lastExecution").invoke(execution);
+    return lastExecution.getClass().getMethod("executedPlan").invoke(lastExecution).toString();
   }
 
   @Test
