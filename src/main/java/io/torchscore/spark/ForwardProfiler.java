@@ -97,11 +97,11 @@ final class ForwardProfiler implements AutoCloseable {
   }
 
   /** Wraps a forward call so that it is recorded while fewer than the target's batches were. */
-  ScoredRowIterator.Forward wrap(ScoredRowIterator.Forward forward) {
+  ModelForward wrap(ModelForward forward) {
     return inputs -> record(forward, inputs);
   }
 
-  private NDList record(ScoredRowIterator.Forward forward, NDList inputs) throws TranslateException {
+  private NDList record(ModelForward forward, NDList inputs) throws TranslateException {
     if (!done && !recording) {
       try {
         JniUtils.startProfile(false, true, false);

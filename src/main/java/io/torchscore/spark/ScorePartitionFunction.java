@@ -54,7 +54,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
       int keyIndex,
       String keyColumn,
       DataType keyType,
-      ScoredRowIterator.Packing packing,
+      RowPacking packing,
       Placement placement,
       ForwardProfiler.Target profile,
       BatchBytes batchBytes)
@@ -64,7 +64,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     Plan withWholeRows(int keyIndex, BatchBytes batchBytes) {
       return new Plan(
           inputs, outputs, sizing, rejectNaN, onError, keyIndex, keyColumn, keyType,
-          ScoredRowIterator.Packing.whole(), placement, profile, batchBytes);
+          RowPacking.whole(), placement, profile, batchBytes);
     }
   }
 
@@ -123,11 +123,11 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
     // A GPU runs a batch while the task encodes the next into pinned memory; a CPU has nothing to overlap.
     boolean gpu = choice.device().isGpu();
     Predictor<NDList, NDList> predictor = loaded.model().newPredictor(new NoopTranslator());
-    ScoredRowIterator.Forward forward = ScoredRowIterator.Forward.of(loaded, predictor);
+    ModelForward forward = ModelForward.of(loaded, predictor);
     ScoredRowIterator scored =
         new ScoredRowIterator(
             rows,
-            new ScoredRowIterator.Runner(
+            new ModelRunner(
                 profiler == null ? forward : profiler.wrap(forward),
                 loaded.model().getNDManager(),
                 loaded.floatType(),
@@ -145,7 +145,7 @@ final class ScorePartitionFunction implements FlatMapFunction<Iterator<InternalR
             plan.outputs(),
             plan.sizing().sizer(lease, plan.inputs(), choice.device(), executorId()),
             plan.onError(),
-            new ScoredRowIterator.RowNaming(partition, plan.keyIndex(), plan.keyColumn(), plan.keyType()),
+            new RowNaming(partition, plan.keyIndex(), plan.keyColumn(), plan.keyType()),
             plan.packing(),
             metrics,
             plan.batchBytes());

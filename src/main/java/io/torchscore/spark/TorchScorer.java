@@ -144,8 +144,8 @@ public final class TorchScorer {
             settings.get(ConfKeys.KEY_COLUMN),
             settings.get(ConfKeys.KEY_COLUMN) == null ? null : schema.apply(settings.get(ConfKeys.KEY_COLUMN)).dataType(),
             columns.holdsFewer()
-                ? new ScoredRowIterator.Packing(schema.size(), columns.carried().size())
-                : ScoredRowIterator.Packing.whole(),
+                ? new RowPacking(schema.size(), columns.carried().size())
+                : RowPacking.whole(),
             new ScorePartitionFunction.Placement(
                 settings.get(ConfKeys.DEVICE),
                 settings.get(ConfKeys.PRECISION),

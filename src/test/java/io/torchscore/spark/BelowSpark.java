@@ -88,8 +88,8 @@ public final class BelowSpark implements AutoCloseable {
     Predictor<NDList, NDList> predictor = loaded.model().newPredictor(new NoopTranslator());
     return new ScoredRowIterator(
         rows,
-        new ScoredRowIterator.Runner(
-            ScoredRowIterator.Forward.of(loaded, predictor),
+        new ModelRunner(
+            ModelForward.of(loaded, predictor),
             loaded.model().getNDManager(),
             loaded.floatType(),
             GpuGate.of(choice.device(), settings.get(ConfKeys.GPU_CONCURRENCY)),
@@ -102,8 +102,8 @@ public final class BelowSpark implements AutoCloseable {
         outputs,
         sizing.sizer(lease, inputs, choice.device(), "driver"),
         OnError.FAIL,
-        new ScoredRowIterator.RowNaming(0, -1, null, null),
-        ScoredRowIterator.Packing.whole(),
+        new RowNaming(0, -1, null, null),
+        RowPacking.whole(),
         ScoreMetrics.unregistered(),
         batchBytes);
   }

@@ -68,7 +68,7 @@ class NativeMemoryTest extends SparkTestBase {
     ModelRef ref = ModelFetcher.locate(path, new Configuration(), 1, System.getProperty("java.io.tmpdir") + "/torchscore-cache", null);
     try (ModelCache.Lease lease = ModelCache.lease(ref, Device.cpu(), "auto", 2, () -> { });
         Predictor<NDList, NDList> predictor = lease.model().model().newPredictor(new NoopTranslator())) {
-      ScoredRowIterator.Forward forward = ScoredRowIterator.Forward.of(lease.model(), predictor);
+      ModelForward forward = ModelForward.of(lease.model(), predictor);
       NDManager root = lease.model().model().getNDManager();
       int arraysBefore = root.getManagedArrays().size();
       for (int i = 0; i < 20; i++) {
@@ -89,7 +89,7 @@ class NativeMemoryTest extends SparkTestBase {
   }
 
   /** Runs the MLP (10 features) on 262,144 features a row: its matmul throws in libtorch. */
-  private static void failingForward(ScoredRowIterator.Forward forward, NDManager root) {
+  private static void failingForward(ModelForward forward, NDManager root) {
     try (NDManager batch = root.newSubManager()) {
       NDArray input = batch.ones(new Shape(1, 262_144));
       assertThatThrownBy(() -> forward.apply(new NDList(input)))

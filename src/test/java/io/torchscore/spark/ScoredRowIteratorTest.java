@@ -243,7 +243,7 @@ class ScoredRowIteratorTest extends SparkTestBase {
 
   private static List<InternalRow> score(
       List<InternalRow> rows,
-      java.util.function.Function<Predictor<NDList, NDList>, ScoredRowIterator.Forward> device,
+      java.util.function.Function<Predictor<NDList, NDList>, ModelForward> device,
       boolean prefetch,
       OnError onError,
       ScoreMetrics metrics)
@@ -253,7 +253,7 @@ class ScoredRowIteratorTest extends SparkTestBase {
 
   private static List<InternalRow> score(
       Iterator<InternalRow> rows,
-      java.util.function.Function<Predictor<NDList, NDList>, ScoredRowIterator.Forward> device,
+      java.util.function.Function<Predictor<NDList, NDList>, ModelForward> device,
       GpuGate gate,
       boolean prefetch,
       OnError onError,
@@ -280,13 +280,13 @@ class ScoredRowIteratorTest extends SparkTestBase {
       ScoredRowIterator iterator =
           new ScoredRowIterator(
               rows,
-              new ScoredRowIterator.Runner(device.apply(predictor), model.getNDManager(), DataType.FLOAT32, gate, prefetch, predictor),
+              new ModelRunner(device.apply(predictor), model.getNDManager(), DataType.FLOAT32, gate, prefetch, predictor),
               rowsPerBatch -> new BatchEncoder(inputs, rowsPerBatch, false),
               outputs,
               BatchSizer.fixed(32),
               onError,
-              new ScoredRowIterator.RowNaming(0, -1, null, null),
-              ScoredRowIterator.Packing.whole(),
+              new RowNaming(0, -1, null, null),
+              RowPacking.whole(),
               metrics,
               new BatchBytes(StructType.fromDDL("id BIGINT, features ARRAY<FLOAT>"), batchRowsMaxBytes));
       while (iterator.hasNext()) {
