@@ -129,7 +129,7 @@ def main():
         except RuntimeError as e:
             Recorder.log.append("error " + str(e))
     pyspark.SparkContext._active_spark_context = Context(Recorder(""))
-    TorchScorer.builder().featuresCol("features").build()
+    TorchScorer.builder(batch_size="auto").featuresCol("features").build()
 
     from torchscore import TorchScoreTransformer
     stage = (TorchScoreTransformer(model_path="m.pt", batch_size=256, postprocess="softmax+topk")

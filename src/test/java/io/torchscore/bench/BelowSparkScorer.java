@@ -3,6 +3,7 @@ package io.torchscore.bench;
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import io.torchscore.config.ScoreSettings;
+import io.torchscore.spark.BatchSizeChoices;
 import io.torchscore.spark.BelowSpark;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import org.apache.spark.unsafe.Platform;
  */
 final class BelowSparkScorer implements AutoCloseable {
 
+  /** The batch size that asks for {@code batch.size=auto}. */
+  static final int AUTO = RunRecord.AUTO;
+
   private final BelowSpark scorer;
 
   /**
@@ -32,17 +36,19 @@ final class BelowSparkScorer implements AutoCloseable {
    */
   BelowSparkScorer(Path file, String device, String precision, int threads, int width, List<Long> rowShape, int batchSize)
       throws IOException {
-    ScoreSettings settings =
+    ScoreSettings.SettingsBuilder builder =
         ScoreSettings.builder()
             .modelPath(file.toString())
             .featuresCol("features")
             .inputShapes(rowShape.isEmpty() ? List.of() : List.of(rowShape))
             .device(device)
             .precision(precision)
-            .batchSize(batchSize)
-            .batchMaxBytes(Integer.MAX_VALUE)
-            .cacheDir(System.getProperty("java.io.tmpdir") + "/torchscore-gpu-check")
-            .build();
+            .cacheDir(System.getProperty("java.io.tmpdir") + "/torchscore-gpu-check");
+    // A fixed size is not capped by batch.max.bytes; auto keeps the device's default bound.
+    ScoreSettings settings =
+        batchSize == AUTO
+            ? builder.option("batch.size", "auto").build()
+            : builder.batchSize(batchSize).batchMaxBytes(Integer.MAX_VALUE).build();
     StructType schema =
         new StructType()
             .add("id", DataTypes.LongType, false)
@@ -67,9 +73,14 @@ final class BelowSparkScorer implements AutoCloseable {
     return writer.getRow().copy();
   }
 
-  /** Returns the rows per batch. */
+  /** Returns the rows per batch: the fixed size, or the most batch.size=auto may choose. */
   int batchRows() {
     return scorer.batchRows();
+  }
+
+  /** Returns the size batch.size=auto chose (the largest over the tasks), or 0 before a choice. */
+  int chosenBatchSize() {
+    return scorer.batchSizeChoices().stream().mapToInt(BatchSizeChoices.Choice::batchSize).max().orElse(0);
   }
 
   /** Returns the device chosen. */

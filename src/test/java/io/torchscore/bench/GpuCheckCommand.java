@@ -87,6 +87,13 @@ public final class GpuCheckCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", description = "libtorch intra-op threads.")
   private int threads;
 
+  @Option(
+      names = "--auto",
+      defaultValue = "true",
+      negatable = true,
+      description = "Also time each model with batch.size=auto (as 1 and 4 tasks), against its best fixed size.")
+  private boolean auto;
+
   @Option(names = "--out", description = "Also write the JSON result here.")
   private Path out;
 
@@ -150,24 +157,28 @@ public final class GpuCheckCommand implements Callable<Integer> {
       for (int batch : mlpBatchSizes) {
         runs.addAll(time("mlp", mlp, precision, 10, List.of(), mlpRows, batch));
       }
+      runs.addAll(timeAuto("mlp", mlp, precision, 10, List.of(), mlpRows));
     }
     Path images = fixtures.resolve("image_classifier.pt");
     for (String precision : precisions) {
       for (int batch : imageBatchSizes) {
         runs.addAll(time("image_pool", images, precision, RESNET_WIDTH, IMAGE_SHAPE, imageRows, batch));
       }
+      runs.addAll(timeAuto("image_pool", images, precision, RESNET_WIDTH, IMAGE_SHAPE, imageRows));
     }
     if (resnet18 != null && Files.isRegularFile(resnet18)) {
       for (String precision : precisions) {
         for (int batch : resnetBatchSizes) {
           runs.addAll(time("resnet18", resnet18, precision, RESNET_WIDTH, List.of(), resnetRows, batch));
         }
+        runs.addAll(timeAuto("resnet18", resnet18, precision, RESNET_WIDTH, List.of(), resnetRows));
       }
     } else {
       json.field("resnet18", "skipped: no export given (--resnet18)");
     }
     List<String> rows = new ArrayList<>();
     ThroughputLoop.Run raw = null;
+    java.util.Map<String, Double> bestFixed = new java.util.HashMap<>();
     for (ThroughputLoop.Run run : runs) {
       Json row =
           new Json()
@@ -179,10 +190,15 @@ public final class GpuCheckCommand implements Callable<Integer> {
               .field("rows", run.rows())
               .field("seconds", run.seconds())
               .field("rows_per_s", run.rowsPerSecond());
+      String sameTasks = run.model() + " " + run.precision() + " " + run.tasks();
       if (run.mode().equals("raw")) {
         raw = run; // each model, precision and batch size: raw first, then torchscore's runs
-      } else {
+      } else if (run.mode().equals("torchscore")) {
         row.field("vs_raw", run.rowsPerSecond() / raw.rowsPerSecond());
+        bestFixed.merge(sameTasks, run.rowsPerSecond(), Math::max);
+      } else {
+        // batch.size=auto, after the fixed sizes of the same model, precision and tasks.
+        row.field("vs_best_fixed", run.rowsPerSecond() / bestFixed.getOrDefault(sameTasks, Double.NaN));
       }
       rows.add(row.toString());
       System.err.printf(
@@ -262,6 +278,22 @@ public final class GpuCheckCommand implements Callable<Integer> {
       }
       return runs;
     }
+  }
+
+  /** Times one model under batch.size=auto, as each task count; none with --no-auto. */
+  private List<ThroughputLoop.Run> timeAuto(String name, Path model, String precision, int width, List<Long> shape, int rows)
+      throws Exception {
+    List<ThroughputLoop.Run> runs = new ArrayList<>();
+    if (!auto) {
+      return runs;
+    }
+    for (int count : tasks) {
+      // A fresh load each time: the choice is kept with the loaded model, and each count chooses.
+      try (BelowSparkScorer scorer = new BelowSparkScorer(model, device, precision, threads, width, shape, BelowSparkScorer.AUTO)) {
+        runs.add(new ThroughputLoop(name, precision, scorer, width, shape, rows, seconds).torchscoreAuto(count));
+      }
+    }
+    return runs;
   }
 
   /** A flat JSON object written by hand: the GPU kit carries no JSON library. */

@@ -135,6 +135,37 @@ final class ThroughputLoop {
     }
   }
 
+  /**
+   * Times torchscore's path under batch.size=auto: each task scores its share of the rows as one
+   * partition; the untimed first pass chooses the size (its first batches timed), the timed passes
+   * reuse it, as an executor's later tasks do. The run's batch size is the size chosen.
+   */
+  Run torchscoreAuto(int tasks) throws TranslateException {
+    int share = rows / tasks;
+    ExecutorService threads = Executors.newFixedThreadPool(tasks);
+    try {
+      Pass pass =
+          (from, to) -> {
+            List<Future<?>> running = new ArrayList<>();
+            for (int task = 0; task < tasks; task++) {
+              int start = task * share;
+              running.add(threads.submit(() -> scorer.drain(internalRows, start, start + share)));
+            }
+            for (Future<?> task : running) {
+              try {
+                task.get();
+              } catch (InterruptedException | ExecutionException e) {
+                throw new TranslateException("A task failed", e);
+              }
+            }
+          };
+      Run run = time("torchscore_auto", tasks, pass, share * tasks);
+      return new Run(run.model(), run.precision(), run.mode(), tasks, scorer.chosenBatchSize(), run.rows(), run.seconds());
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   /** Times a pass of whole batches only: a ragged last batch is a new shape, which TorchScript re-optimises for. */
   private Run time(String mode, Pass pass) throws TranslateException {
     int batch = scorer.batchRows();

@@ -49,6 +49,7 @@ class PythonModuleTest {
           "error Cannot build a TorchScorer: no SparkContext is running; start a SparkSession first"
               + " or pass it to build(spark)",
           "call io.torchscore.spark.TorchScorer.builder()",
+          "call <builder>.option('batch.size', 'auto')",
           "call <builder>.option('features', 'features')",
           "call <builder>.build()",
           "call io.torchscore.spark.TorchScoreTransformer('TorchScoreTransformer_0')",
