@@ -97,6 +97,7 @@ public final class ScoreJob {
     ExecutorProblems problems = new ExecutorProblems();
     spark.sparkContext().addSparkListener(problems);
     try {
+      ScanBatchSize.match(spark, settings.score().get(ConfKeys.BATCH_SIZE));
       Input input = read();
       ScoreResult result = new TorchScorer(settings.score()).score(input.rows());
       output.checkPartitionColumns(result.scored().schema());
