@@ -83,6 +83,8 @@ final class JpegCommand implements Callable<Integer> {
       run.put("precision", "fp32");
       run.put("engine", "pytorch");
       run.put("output_columns", "all");
+      // binaryFile's scan gives rows, not columnar batches: the step scores rows (torchscore (rows)).
+      run.put("path", RunRecord.ROWS);
       run.put("note", "binaryFile -> ImageIO decode + PIL-exact resize -> ResNet-18 -> top-5 labels -> Parquet"
           + " (path, modificationTime, length, content, prediction)");
       Files.createDirectories(runs.toAbsolutePath().getParent());

@@ -29,6 +29,9 @@ import java.util.Map;
  *     chose (the largest over executors); else null
  * @param probeMillis with {@link #AUTO}: the time its timed batches took in the first run (the
  *     later runs reuse the choice, kept with the loaded model); else null
+ * @param path torchscore's physical scoring path, {@link #COLUMNAR} (the step reads the scan's
+ *     columnar batches) or {@link #ROWS} ({@code spark.torchscore.columnar=false}); null for the
+ *     other modes
  */
 record RunRecord(
     String model,
@@ -41,15 +44,34 @@ record RunRecord(
     String note,
     Double maxAbsDiff,
     Integer batchSizeChosen,
-    Long probeMillis) {
+    Long probeMillis,
+    String path) {
 
   /** The batch size of a {@code batch.size=auto} run. */
   static final int AUTO = -1;
 
+  /** torchscore's path reading the scan's columnar batches (the default on Parquet and ORC). */
+  static final String COLUMNAR = "columnar";
+
+  /** torchscore's path scoring rows ({@code spark.torchscore.columnar=false}). */
+  static final String ROWS = "rows";
+
+  RunRecord(
+      String model, String mode, Variant variant, int batchSize, long rows, double seconds, String threads, String note,
+      Double maxAbsDiff, Integer batchSizeChosen, Long probeMillis) {
+    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, batchSizeChosen, probeMillis, null);
+  }
+
   RunRecord(
       String model, String mode, Variant variant, int batchSize, long rows, double seconds, String threads, String note,
       Double maxAbsDiff) {
-    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, null, null);
+    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, null, null, null);
+  }
+
+  /** This run, on torchscore's {@code path} ({@link #COLUMNAR} or {@link #ROWS}). */
+  RunRecord withPath(String path) {
+    return new RunRecord(
+        model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, batchSizeChosen, probeMillis, path);
   }
 
   /**
@@ -109,6 +131,9 @@ record RunRecord(
       map.put("batch_size_chosen", batchSizeChosen);
       map.put("probe_ms", probeMillis);
     }
+    if (path != null) {
+      map.put("path", path);
+    }
     map.put("rows", rows);
     map.put("seconds", Math.round(seconds * 1000) / 1000.0);
     map.put("rows_per_s", isSkipped() ? null : Math.round(rowsPerSecond() * 10) / 10.0);
@@ -138,7 +163,9 @@ record RunRecord(
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    String what = variant.isDefault() || variant.equals(Variant.NONE_WRITTEN) ? "" : " [" + variant + "]";
+    String what =
+        (variant.isDefault() || variant.equals(Variant.NONE_WRITTEN) ? "" : " [" + variant + "]")
+            + (path == null ? "" : " (" + path + ")");
     if (isSkipped()) {
       System.out.printf("bench: %-9s %-11s%s: skipped: %s%n", model, mode, what, note);
       return;

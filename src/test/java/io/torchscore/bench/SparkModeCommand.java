@@ -111,11 +111,21 @@ final class SparkModeCommand implements Callable<Integer> {
           + " its batches, the later ones reuse the choice kept with the loaded model).")
   private boolean auto;
 
+  @Option(
+      names = "--path",
+      defaultValue = RunRecord.COLUMNAR,
+      description = "torchscore: columnar (the default: the step reads the Parquet scan's columnar batches) or rows"
+          + " (spark.torchscore.columnar=false: the step scores rows); recorded with each run.")
+  private String path;
+
   private SparkSession spark;
   private RunReport lastReport;
 
   @Override
   public Integer call() throws IOException {
+    if (!List.of(RunRecord.COLUMNAR, RunRecord.ROWS).contains(path)) {
+      throw new IllegalArgumentException("--path: columnar or rows; got " + path);
+    }
     spark = BenchSpark.session(master, BenchSpark.splitAbove(input, warmupInput));
     try {
       String threads =
@@ -130,6 +140,7 @@ final class SparkModeCommand implements Callable<Integer> {
           runOnce(warmupInput, variant, file, batchSizes.get(0), out.resolve(model + "-" + mode + "-warmup"));
         } catch (TorchScoreException refused) {
           RunRecord.skipped(model, mode, variant, batchSizes.get(0), threads, "refused by torchscore: " + refused.getMessage())
+              .withPath(runPath())
               .append(runs);
           continue;
         }
@@ -153,6 +164,7 @@ final class SparkModeCommand implements Callable<Integer> {
           Double diff = reference != null && "torchscore".equals(mode) && i == sizes.size() - 1 ? maxAbsDiff(output) : null;
           String runNote = bestOf == 1 ? note : (note == null ? "" : note + "; ") + "fastest of " + bestOf + " timed runs";
           new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds, threads, runNote, diff)
+              .withPath(runPath())
               .append(runs);
         }
         if (auto && "torchscore".equals(mode)) {
@@ -193,7 +205,13 @@ final class SparkModeCommand implements Callable<Integer> {
             "batch.size=auto; fastest of %d timed runs; the first (which timed its batches) ran at %,.0f rows/s",
             bestOf, rows / firstSeconds);
     new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds, threads, runNote, null, chosen, probeMillis)
+        .withPath(runPath())
         .append(runs);
+  }
+
+  /** torchscore's path for the runs' records; null for the other modes. */
+  private String runPath() {
+    return "torchscore".equals(mode) ? path : null;
   }
 
   /** Reads, processes and writes the table; returns the rows processed, or -1 to count the output. */
@@ -261,6 +279,9 @@ final class SparkModeCommand implements Callable<Integer> {
       conf.put("spark.torchscore.precision", variant.precision());
     }
     conf.put("spark.torchscore.engine", variant.engine());
+    if (RunRecord.ROWS.equals(path)) {
+      conf.put("spark.torchscore.columnar", "false");
+    }
     if (!"all".equals(variant.outputColumns())) {
       conf.put("spark.torchscore.output.columns", variant.outputColumns());
     }
