@@ -86,7 +86,62 @@ final class ColumnarScoreStrategy extends SparkStrategy implements Scala212Overr
     if (read == null || carried == null) {
       return null;
     }
-    return new ColumnarScoreExec(planLater(project.child()), map.outputObjAttr(), step, read, carried);
+    // The scan reads only the columns used (a file source prunes the others from its read schema,
+    // as under Spark's own plan of the step): planned below a selection of them, in the source's
+    // order, with every partition column, which is the scan's own output, so that no projection
+    // comes between it and the step.
+    List<String> partitionColumns = partitionColumns(project.child());
+    boolean[] keep = new boolean[columns.size()];
+    for (int c = 0; c < columns.size(); c++) {
+      keep[c] = partitionColumns.contains(columns.get(c).name());
+    }
+    for (int c : read) {
+      keep[c] = true;
+    }
+    for (int c : carried) {
+      keep[c] = true;
+    }
+    List<Attribute> used = new ArrayList<>();
+    int[] index = new int[columns.size()];
+    for (int c = 0; c < columns.size(); c++) {
+      index[c] = used.size();
+      if (keep[c]) {
+        used.add(columns.get(c));
+      }
+    }
+    LogicalPlan source = used.size() == columns.size() ? project.child() : select(used, project.child());
+    return new ColumnarScoreExec(planLater(source), map.outputObjAttr(), step, remap(read, index), remap(carried, index));
+  }
+
+  private static int[] remap(int[] ordinals, int[] index) {
+    int[] remapped = new int[ordinals.length];
+    for (int i = 0; i < ordinals.length; i++) {
+      remapped[i] = index[ordinals[i]];
+    }
+    return remapped;
+  }
+
+  /** A Project of the columns over the source, built reflectively: its constructor's Seq is 2.12's or 2.13's. */
+  private static LogicalPlan select(List<Attribute> columns, LogicalPlan source) {
+    try {
+      for (java.lang.reflect.Constructor<?> constructor : Project.class.getConstructors()) {
+        if (constructor.getParameterCount() == 2) {
+          return (LogicalPlan) constructor.newInstance(ScalaSeqs.list(columns), source);
+        }
+      }
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Cannot select the scored columns of " + source.nodeName(), e);
+    }
+    throw new IllegalStateException("This Spark's Project has no (projectList, child) constructor");
+  }
+
+  /** The partition columns of a file relation's table, or none. */
+  private static List<String> partitionColumns(LogicalPlan source) {
+    if (source instanceof org.apache.spark.sql.execution.datasources.LogicalRelation logical
+        && logical.relation() instanceof org.apache.spark.sql.execution.datasources.HadoopFsRelation files) {
+      return List.of(files.partitionSchema().fieldNames());
+    }
+    return List.of();
   }
 
   /** Returns each value's index among the columns, or null when one is not a column as it is. */

@@ -150,6 +150,17 @@ class ColumnarPathTest extends SparkTestBase {
   }
 
   @Test
+  void aPartitionedTableIsReadWithoutItsUnusedColumnsAndStaysColumnar() {
+    String path = dir.resolve("parts.parquet").toString();
+    mlpTable().selectExpr("*", "id % 2 AS part").write().partitionBy("part").parquet(path);
+    Dataset<Row> scored = mlp().keepColumns("id").build().transform(spark.read().parquet(path));
+
+    assertThat(plan(scored)).contains("torchscore (columnar)").contains("ReadSchema: struct<id:bigint,features:array<float>>");
+    assertThat(scored.columns()).containsExactly("id", "prediction");
+    assertThat(scored.count()).isEqualTo(1000);
+  }
+
+  @Test
   void aScanThatGivesRowsAfterAllIsScoredAsRows() throws Exception {
     String path = dir.resolve("rows.parquet").toString();
     mlpTable().write().parquet(path);
