@@ -63,7 +63,8 @@ final class BatchBytes implements Serializable {
     long bytes = VALUE + Long.BYTES * (long) type.size();
     for (int i = 0; i < type.size(); i++) {
       if (!row.isNullAt(i)) {
-        bytes += value(row.get(i, type.fields()[i].dataType()), type.fields()[i].dataType());
+        DataType stored = stored(type.fields()[i].dataType());
+        bytes += value(row.get(i, stored), stored);
       }
     }
     return bytes;
@@ -101,12 +102,18 @@ final class BatchBytes implements Serializable {
     if (!isNested(element)) {
       return bytes + VALUE * n;
     }
+    DataType stored = stored(element);
     for (int i = 0; i < n; i++) {
       if (!array.isNullAt(i)) {
-        bytes += value(array.get(i, element), element);
+        bytes += value(array.get(i, stored), stored);
       }
     }
     return bytes;
+  }
+
+  /** The type a value of the type is stored as in a row: a UDT's SQL type (a view of a column vector reads only those). */
+  private static DataType stored(DataType type) {
+    return type instanceof UserDefinedType<?> udt ? stored(udt.sqlType()) : type;
   }
 
   private static boolean isNested(DataType type) {
