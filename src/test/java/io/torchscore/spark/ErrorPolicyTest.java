@@ -26,7 +26,10 @@ class ErrorPolicyTest extends SparkTestBase {
   private static final StructType SCHEMA =
       StructType.fromDDL("id BIGINT, features ARRAY<FLOAT>, expected FLOAT");
 
-  /** The tutorial fixture's first 40 rows, with bad rows in place of rows 3, 7, 11, 15 and 19. */
+  /**
+   * The tutorial fixture's first 40 rows, with bad rows in place of rows 3, 7, 11, 15 and 19, in
+   * one partition (on COLUMNAR, one Parquet file).
+   */
   private static Dataset<Row> withBadRows() {
     List<Row> rows = new ArrayList<>(fixtureTable("tutorial_mlp.jsonl", SCHEMA.toDDL()).limit(40).collectAsList());
     rows.set(3, RowFactory.create(3L, null, 0f));
@@ -34,7 +37,7 @@ class ErrorPolicyTest extends SparkTestBase {
     rows.set(11, RowFactory.create(11L, Arrays.asList(1f, 2f, 3f), 0f));
     rows.set(15, RowFactory.create(15L, Arrays.asList(1f, Float.NaN, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f), 0f));
     rows.set(19, RowFactory.create(19L, Arrays.asList(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, Float.POSITIVE_INFINITY), 0f));
-    return spark.createDataFrame(rows, SCHEMA).coalesce(1);
+    return asInput(spark.createDataFrame(rows, SCHEMA).coalesce(1));
   }
 
   private static final Map<Long, String> BAD =
@@ -81,6 +84,7 @@ class ErrorPolicyTest extends SparkTestBase {
   @Test
   void nullKeepsEveryRowAndSaysWhyBadRowsHaveNoPrediction() {
     ScoreResult result = score(OnError.NULL);
+    assertPath(result.scored());
     List<Row> rows = result.scored().collectAsList();
 
     assertThat(rows).hasSize(40);
@@ -144,7 +148,7 @@ class ErrorPolicyTest extends SparkTestBase {
     List<Row> rows = new ArrayList<>(fixtureTable("id_embedding.jsonl", "id BIGINT, ids ARRAY<BIGINT>, expected ARRAY<DOUBLE>").collectAsList());
     rows.set(5, RowFactory.create(5L, Arrays.asList(1L, 77L, 3L, 4L), rows.get(5).get(2)));
     rows.set(9, RowFactory.create(9L, Arrays.asList(99L, 2L, 3L, 4L), rows.get(9).get(2)));
-    Dataset<Row> input = spark.createDataFrame(rows, StructType.fromDDL("id BIGINT, ids ARRAY<BIGINT>, expected ARRAY<DOUBLE>")).coalesce(1);
+    Dataset<Row> input = asInput(spark.createDataFrame(rows, StructType.fromDDL("id BIGINT, ids ARRAY<BIGINT>, expected ARRAY<DOUBLE>")).coalesce(1));
 
     ScoreResult result =
         TorchScorer.builder()
@@ -177,7 +181,7 @@ class ErrorPolicyTest extends SparkTestBase {
   @Test
   void aModelFailureUnderFailNamesTheRowsAndTheModelsError() {
     List<Row> rows = List.of(RowFactory.create(1L, Arrays.asList(1L, 2L, 3L, 400L)));
-    Dataset<Row> input = spark.createDataFrame(rows, StructType.fromDDL("id BIGINT, ids ARRAY<BIGINT>"));
+    Dataset<Row> input = asInput(spark.createDataFrame(rows, StructType.fromDDL("id BIGINT, ids ARRAY<BIGINT>")));
 
     Dataset<Row> scored =
         TorchScorer.builder().modelPath(fixture("id_embedding.pt").toString()).featuresCol("ids").build().transform(input);

@@ -18,8 +18,7 @@ class GoldenOutputTest extends SparkTestBase {
   @Test
   void tutorialMlpScalarOutputMatchesPyTorch() {
     Dataset<Row> input =
-        fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT")
-            .repartition(3);
+        partitioned(fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT"), 3);
     Dataset<Row> scored =
         TorchScorer.builder()
             .modelPath(fixture("tutorial_mlp.pt").toString())
@@ -28,6 +27,7 @@ class GoldenOutputTest extends SparkTestBase {
             .build()
             .transform(input);
 
+    assertPath(scored);
     assertThat(scored.schema().apply("prediction").dataType()).isEqualTo(DataTypes.FloatType);
     List<Row> rows = byId(scored);
     assertThat(rows).hasSize(1000);
@@ -42,7 +42,7 @@ class GoldenOutputTest extends SparkTestBase {
   void underBatchSizeAutoTheTutorialMlpStillMatchesPyTorch() {
     // The timed batches (16, 32, ... rows) and those after them score the same rows once each.
     Dataset<Row> input =
-        fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT").repartition(3);
+        partitioned(fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT"), 3);
     Dataset<Row> scored =
         TorchScorer.builder()
             .modelPath(fixture("tutorial_mlp.pt").toString())
@@ -104,6 +104,7 @@ class GoldenOutputTest extends SparkTestBase {
             .build()
             .transform(input);
 
+    assertPath(scored);
     List<Row> rows = byId(scored);
     assertThat(rows).hasSize(200);
     for (Row row : rows) {

@@ -43,8 +43,9 @@ class InputsTest extends SparkTestBase {
   @Test
   void denseSparkMlVectorsAreFeatures() {
     Dataset<Row> input =
-        fixtureTable("vector_mlp.jsonl", "id BIGINT, features ARRAY<DOUBLE>, expected ARRAY<DOUBLE>")
-            .withColumn("vector", functions.array_to_vector(col("features")));
+        asInput(
+            fixtureTable("vector_mlp.jsonl", "id BIGINT, features ARRAY<DOUBLE>, expected ARRAY<DOUBLE>")
+                .withColumn("vector", functions.array_to_vector(col("features"))));
 
     Dataset<Row> scored =
         TorchScorer.builder()
@@ -54,6 +55,7 @@ class InputsTest extends SparkTestBase {
             .build()
             .transform(input);
 
+    assertPath(scored);
     assertVectorsMatch(scored.collectAsList(), "prediction", "expected");
   }
 
@@ -84,7 +86,7 @@ class InputsTest extends SparkTestBase {
             .modelPath(fixture("vector_mlp.pt").toString())
             .featuresCol("vector")
             .build()
-            .transform(spark.createDataFrame(rows, schema));
+            .transform(asInput(spark.createDataFrame(rows, schema)));
 
     assertThat(scored.first().get(1)).isInstanceOf(org.apache.spark.ml.linalg.SparseVector.class);
     assertVectorsMatch(scored.collectAsList(), "prediction", "expected");
@@ -103,6 +105,7 @@ class InputsTest extends SparkTestBase {
             .build()
             .transform(input);
 
+    assertPath(scored);
     assertVectorsMatch(scored.collectAsList(), "prediction", "expected");
   }
 
@@ -136,6 +139,7 @@ class InputsTest extends SparkTestBase {
             .build()
             .transform(input);
 
+    assertPath(scored);
     List<Row> rows = scored.collectAsList();
     assertThat(rows).hasSize(100);
     for (Row row : rows) {
@@ -149,6 +153,8 @@ class InputsTest extends SparkTestBase {
         spark.createDataFrame(
             List.of(RowFactory.create("1", "2", "0.5", "0.25"), RowFactory.create("1", "abc", "0.5", "0.25")),
             StructType.fromDDL("a STRING, b STRING, c STRING, d STRING"));
+    // One partition, so that the rows keep their order on COLUMNAR too (one Parquet file).
+    input = asInput(input.coalesce(1));
 
     List<Row> rows =
         TorchScorer.builder()

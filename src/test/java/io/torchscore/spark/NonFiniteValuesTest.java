@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class NonFiniteValuesTest extends SparkTestBase {
 
-  /** The columns model's first 20 rows as text, with NaN and infinite values in rows 0 to 4. */
+  /**
+   * The columns model's first 20 rows as text, with NaN and infinite values in rows 0 to 4 (on
+   * COLUMNAR, the same text stored in Parquet).
+   */
   private static Dataset<Row> input() throws Exception {
     ObjectMapper json = new ObjectMapper();
     List<Row> rows = new ArrayList<>();
@@ -47,7 +50,7 @@ class NonFiniteValuesTest extends SparkTestBase {
       }
       rows.add(RowFactory.create((long) i, features[0], features[1], features[2], features[3], (float) row.get("expected").asDouble()));
     }
-    return spark.createDataFrame(rows, StructType.fromDDL("id BIGINT, a STRING, b STRING, c STRING, d STRING, expected FLOAT"));
+    return asInput(spark.createDataFrame(rows, StructType.fromDDL("id BIGINT, a STRING, b STRING, c STRING, d STRING, expected FLOAT")));
   }
 
   private static TorchScorer.Builder scorer() {
@@ -58,6 +61,7 @@ class NonFiniteValuesTest extends SparkTestBase {
   void nanAndInfiniteFeaturesAreScoredAndCounted() throws Exception {
     ScoreResult result = scorer().build().score(input());
 
+    assertPath(result.scored());
     List<Row> rows = byId(result.scored());
     assertThat(rows).hasSize(20);
     assertThat(rows.get(0).<Float>getAs("prediction")).isNaN();

@@ -45,8 +45,9 @@ class OutputColumnsTest extends SparkTestBase {
 
   @Test
   void keptColumnsAloneStandBesideThePredictions() {
-    Dataset<Row> scored = mlp().keepColumns("id").build().transform(fixtureTable("tutorial_mlp.jsonl", MLP).repartition(3));
+    Dataset<Row> scored = mlp().keepColumns("id").build().transform(partitioned(fixtureTable("tutorial_mlp.jsonl", MLP), 3));
 
+    assertPath(scored);
     assertThat(scored.columns()).containsExactly("id", "prediction");
     Map<Long, Float> expected = expectedById();
     List<Row> rows = scored.collectAsList();
@@ -83,7 +84,7 @@ class OutputColumnsTest extends SparkTestBase {
     Dataset<Row> scored = mlp().keepColumns("id").build().transform(spark.read().parquet(table));
 
     String plan = scored.queryExecution().executedPlan().toString();
-    assertThat(plan).contains("ReadSchema: struct<id:bigint,features:array<float>>");
+    assertThat(plan).contains("ReadSchema: struct<id:bigint,features:array<float>>").contains("torchscore (columnar)");
   }
 
   @Test
@@ -99,8 +100,9 @@ class OutputColumnsTest extends SparkTestBase {
   @Test
   void badRowsKeepTheErrorColumnAndTheRejectsHoldTheKeptColumns() {
     Dataset<Row> input =
-        spark.sql("SELECT 1L AS id, CAST(NULL AS ARRAY<FLOAT>) AS features, 'x' AS note UNION ALL"
-            + " SELECT 2L, array(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f), 'y'");
+        asInput(
+            spark.sql("SELECT 1L AS id, CAST(NULL AS ARRAY<FLOAT>) AS features, 'x' AS note UNION ALL"
+                + " SELECT 2L, array(0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f), 'y'"));
     ScoreResult result = mlp().keepColumns("id").onError(OnError.SKIP).build().score(input);
 
     assertThat(result.scored().columns()).containsExactly("id", "prediction");
@@ -113,7 +115,7 @@ class OutputColumnsTest extends SparkTestBase {
   @Test
   void aBadRowIsNamedByItsKeyWhenTheKeyIsNotKept() {
     Dataset<Row> input =
-        spark.sql("SELECT 7L AS id, CAST(NULL AS ARRAY<FLOAT>) AS features, 'x' AS note");
+        asInput(spark.sql("SELECT 7L AS id, CAST(NULL AS ARRAY<FLOAT>) AS features, 'x' AS note"));
     TorchScorer scorer = mlp().option("input.shape", "10").keyColumn("id").keepColumns("note").build();
 
     assertThatThrownBy(() -> scorer.transform(input).collectAsList())

@@ -51,6 +51,7 @@ class OutputsTest extends SparkTestBase {
             .build()
             .transform(input());
 
+    assertPath(scored);
     assertThat(scored.schema().apply("output_0").dataType())
         .isEqualTo(DataTypes.createArrayType(DataTypes.FloatType, false));
     assertThat(scored.schema().apply("output_1").dataType()).isEqualTo(DataTypes.FloatType);
@@ -187,6 +188,7 @@ class OutputsTest extends SparkTestBase {
                         + " softmax_topk_index ARRAY<INT>, softmax_topk_score ARRAY<FLOAT>,"
                         + " ranked_index ARRAY<INT>, `distinct` BOOLEAN, softmax_distinct BOOLEAN"));
 
+    assertPath(scored);
     List<Row> rows = byId(scored);
     assertThat(rows).hasSize(15);
     for (Row row : rows) {
