@@ -21,9 +21,10 @@ class BatchBytesTest extends SparkTestBase {
 
   /** The MLP fixture's 1000 rows in one partition, each with a text column of {@code chars} bytes. */
   private static Dataset<Row> wideRows(int chars) {
-    return fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT")
-        .withColumn("text", repeat(lit("x"), chars))
-        .coalesce(1);
+    return asInput(
+        fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT")
+            .withColumn("text", repeat(lit("x"), chars))
+            .coalesce(1));
   }
 
   private static ScoreResult score(Dataset<Row> input, int maxBytes, String... keptColumns) {
@@ -51,6 +52,7 @@ class BatchBytesTest extends SparkTestBase {
     // estimate): 9 rows fit in 1,000,000 bytes, 10 do not. 1000 rows = 111 batches of 9 and 1 of 1.
     ScoreResult result = score(wideRows(100_000), 1_000_000);
 
+    assertPath(result.scored());
     assertPyTorchsPredictions(result.scored().collectAsList());
     assertThat(result.metrics().batches()).isEqualTo(112);
   }
@@ -66,6 +68,8 @@ class BatchBytesTest extends SparkTestBase {
 
   @Test
   void withKeptColumnsABatchHoldsOnlyThemNotTheFeatures() {
+    // Rows on either path (the coalesce comes between the scan and scoring): the counts below are
+    // those of Spark's rows, held as they are; a columnar batch's rows are views of its vectors.
     Dataset<Row> rows = fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT").coalesce(1);
     // Spark's row of (id, features, expected) is 88 bytes: 8 of null bits, 3 x 8 of fields, and
     // the array's 56 (8 of length, 8 of null bits, 40 of floats): 34 fit in 3,000 bytes, so 1000

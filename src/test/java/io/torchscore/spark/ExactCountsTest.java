@@ -2,9 +2,9 @@ package io.torchscore.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torchscore.SparkTestBase;
 import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.job.Throughput;
-import java.nio.file.Paths;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +21,17 @@ import org.junit.jupiter.api.Test;
  * The counters count each partition once, whatever Spark runs again: on {@code local[2,4]} a task
  * may be tried 4 times.
  */
-class ExactCountsTest {
+class ExactCountsTest extends SparkTestBase {
 
   private static final int ROWS = 1000;
   private static final int PARTITIONS = 4;
   private static final int BATCH = 64;
   private static final Set<Long> NULL_FEATURES = Set.of(2L, 500L, 999L);
 
-  private static SparkSession spark;
-
+  /** Replaces the base class's session by one where a task may be tried 4 times. */
   @BeforeAll
-  static void startSpark() {
+  static void allowFourAttempts() {
+    spark.stop();
     spark =
         SparkSession.builder()
             .master("local[2,4]")
@@ -42,30 +40,21 @@ class ExactCountsTest {
             .getOrCreate();
   }
 
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
-
   /** The tutorial fixture's 1000 rows, 3 of them without features, in 4 partitions. */
   private static Dataset<Row> input() {
-    StructType schema = StructType.fromDDL("id BIGINT, features ARRAY<FLOAT>, expected FLOAT");
-    return spark
-        .read()
-        .schema(schema)
-        .json(Paths.get("src/test/resources/fixtures/tutorial_mlp.jsonl").toAbsolutePath().toString())
-        .selectExpr(
-            "id",
-            "IF(id IN (" + String.join(",", NULL_FEATURES.stream().map(String::valueOf).toList())
-                + "), NULL, features) AS features",
-            "expected")
-        .repartition(PARTITIONS)
-        .cache();
+    Dataset<Row> table =
+        fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT")
+            .selectExpr(
+                "id",
+                "IF(id IN (" + String.join(",", NULL_FEATURES.stream().map(String::valueOf).toList())
+                    + "), NULL, features) AS features",
+                "expected");
+    return cachedOnRows(partitioned(table, PARTITIONS));
   }
 
   private static ScoreResult score(Dataset<Row> input) {
     return TorchScorer.builder()
-        .modelPath(Paths.get("src/test/resources/fixtures/tutorial_mlp.pt").toAbsolutePath().toString())
+        .modelPath(fixture("tutorial_mlp.pt").toString())
         .featuresCol("features")
         .inputShapes(List.of(List.of(10L)))
         .batchSize(BATCH)
@@ -146,6 +135,7 @@ class ExactCountsTest {
     long batches = expectedBatches(input);
     ScoreResult result = score(input);
 
+    assertPath(result.scored());
     assertThat(result.scored().count()).isEqualTo(ROWS);
     assertThat(result.scored().count()).isEqualTo(ROWS);
 

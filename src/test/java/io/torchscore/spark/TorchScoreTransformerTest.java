@@ -67,6 +67,26 @@ class TorchScoreTransformerTest extends SparkTestBase {
   }
 
   @Test
+  void theStageAloneScoresAnArrayColumnAsPyTorchDoes() {
+    Dataset<Row> input =
+        partitioned(fixtureTable("tutorial_mlp.jsonl", "id BIGINT, features ARRAY<FLOAT>, expected FLOAT"), 3);
+    Dataset<Row> scored =
+        new TorchScoreTransformer()
+            .setModelPath(fixture("tutorial_mlp.pt").toString())
+            .setFeaturesCol("features")
+            .setPredictionCol("score")
+            .setOption("batch.size", "100")
+            .transform(input);
+
+    assertPath(scored);
+    List<Row> rows = byId(scored);
+    assertThat(rows).hasSize(1000);
+    for (Row row : rows) {
+      assertThat(row.<Float>getAs("score")).as("row %s", row.<Long>getAs("id")).isCloseTo(row.<Float>getAs("expected"), within(1e-5f));
+    }
+  }
+
+  @Test
   void batchSizeAutoIsAParamValue() {
     TorchScoreTransformer scorer =
         new TorchScoreTransformer()
