@@ -97,9 +97,9 @@ public final class ScoreJob {
     ExecutorProblems problems = new ExecutorProblems();
     spark.sparkContext().addSparkListener(problems);
     try {
-      ScanBatchSize.match(spark, settings.score().get(ConfKeys.BATCH_SIZE));
       Input input = read();
       ScoreResult result = new TorchScorer(settings.score()).score(input.rows());
+      ScanBatchSize.match(spark, result.batchRows());
       output.checkPartitionColumns(result.scored().schema());
       if (rejects != null) {
         rejects.checkPartitionColumns(result.rejects().schema());

@@ -23,7 +23,7 @@ final class ColumnarPartition implements Serializable {
 
   private static final int FIRST_CAPACITY = 4096;
 
-  private final ScorePartitionFunction scorer;
+  private final PartitionScorer scorer;
   private final StructType read;
   private final StructType scored;
   private final int appended;
@@ -34,7 +34,7 @@ final class ColumnarPartition implements Serializable {
    * @param scored the columns returned: the carried ones, then the predictions (and the error)
    * @param appended how many of the returned columns scoring appends
    */
-  ColumnarPartition(ScorePartitionFunction scorer, StructType read, StructType scored, int appended) {
+  ColumnarPartition(PartitionScorer scorer, StructType read, StructType scored, int appended) {
     this.scorer = scorer;
     this.read = read;
     this.scored = scored;

@@ -52,7 +52,7 @@ final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, 
         columnarPlan == null
             ? null
             : new ColumnarPartition(
-                new ScorePartitionFunction(modelRef, columnarPlan, metrics),
+                new ScorePartitionFunction(modelRef, columnarPlan, metrics)::open,
                 read,
                 scored,
                 scored.size() - (split ? plan.packing().heldFields() : read.size()));

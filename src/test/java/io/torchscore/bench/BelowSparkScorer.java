@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import io.torchscore.config.ScoreSettings;
 import io.torchscore.spark.BatchSizeChoices;
 import io.torchscore.spark.BelowSpark;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -118,6 +119,17 @@ final class BelowSparkScorer implements AutoCloseable {
     Iterator<InternalRow> partition = scorer.score(Arrays.asList(rows).subList(from, to).iterator());
     while (partition.hasNext()) {
       partition.next();
+    }
+  }
+
+  /** Scores batches {@code [from, to)} as one partition on the columnar path, reading each result row as Spark would. */
+  void drainColumnar(ColumnarBatch[] batches, int from, int to) {
+    Iterator<ColumnarBatch> scored = scorer.scoreColumnar(Arrays.asList(batches).subList(from, to).iterator());
+    while (scored.hasNext()) {
+      Iterator<InternalRow> rows = scored.next().rowIterator();
+      while (rows.hasNext()) {
+        rows.next();
+      }
     }
   }
 

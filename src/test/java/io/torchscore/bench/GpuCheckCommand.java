@@ -193,7 +193,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
       String sameTasks = run.model() + " " + run.precision() + " " + run.tasks();
       if (run.mode().equals("raw")) {
         raw = run; // each model, precision and batch size: raw first, then torchscore's runs
-      } else if (run.mode().equals("torchscore")) {
+      } else if (run.mode().equals("torchscore") || run.mode().equals("torchscore_columnar")) {
         row.field("vs_raw", run.rowsPerSecond() / raw.rowsPerSecond());
         bestFixed.merge(sameTasks, run.rowsPerSecond(), Math::max);
       } else {
@@ -275,6 +275,9 @@ public final class GpuCheckCommand implements Callable<Integer> {
       runs.add(loop.raw());
       for (int count : tasks) {
         runs.add(loop.torchscore(count));
+      }
+      for (int count : tasks) {
+        runs.add(loop.torchscoreColumnar(count));
       }
       return runs;
     }

@@ -19,6 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Times one model at one batch size two ways on the same loaded module and device, host memory
@@ -48,6 +52,7 @@ final class ThroughputLoop {
   private final double seconds;
   private final ByteBuffer data;
   private final InternalRow[] internalRows;
+  private ColumnarBatch[] columnarBatches;
 
   /**
    * Makes {@code rows} random rows of {@code width} floats (a fixed seed) for the scorer's model,
@@ -133,6 +138,63 @@ final class ThroughputLoop {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  /**
+   * Times torchscore's columnar path: the rows as columnar batches of the scoring batch's rows
+   * each (a scan's batches, sized as the job sizes them), each task over its share of the
+   * batches, each batch's rows read as views and its predictions returned as vectors.
+   */
+  Run torchscoreColumnar(int tasks) throws TranslateException {
+    ColumnarBatch[] batches = columnarBatches();
+    int share = batches.length / tasks;
+    if (share == 0) {
+      throw new IllegalArgumentException(name + ": " + rows + " rows make no whole batch for each of " + tasks + " tasks");
+    }
+    ExecutorService threads = Executors.newFixedThreadPool(tasks);
+    try {
+      Pass pass =
+          (from, to) -> {
+            List<Future<?>> running = new ArrayList<>();
+            for (int task = 0; task < tasks; task++) {
+              int start = task * share;
+              running.add(threads.submit(() -> scorer.drainColumnar(batches, start, start + share)));
+            }
+            for (Future<?> task : running) {
+              try {
+                task.get();
+              } catch (InterruptedException | ExecutionException e) {
+                throw new TranslateException("A task failed", e);
+              }
+            }
+          };
+      return time("torchscore_columnar", tasks, pass, share * tasks * scorer.batchRows());
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** Builds the rows' columnar batches once: id and the features, in heap vectors as Spark's readers make them. */
+  private ColumnarBatch[] columnarBatches() {
+    if (columnarBatches == null) {
+      int batch = scorer.batchRows();
+      columnarBatches = new ColumnarBatch[rows / batch];
+      FloatBuffer floats = data.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+      float[] values = new float[batch * width];
+      for (int b = 0; b < columnarBatches.length; b++) {
+        OnHeapColumnVector ids = new OnHeapColumnVector(batch, DataTypes.LongType);
+        OnHeapColumnVector features = new OnHeapColumnVector(batch, DataTypes.createArrayType(DataTypes.FloatType, false));
+        features.arrayData().reserve(batch * width);
+        floats.position(b * batch * width).get(values);
+        features.arrayData().putFloats(0, batch * width, values, 0);
+        for (int r = 0; r < batch; r++) {
+          ids.putLong(r, (long) b * batch + r);
+          features.putArray(r, r * width, width);
+        }
+        columnarBatches[b] = new ColumnarBatch(new ColumnVector[] {ids, features}, batch);
+      }
+    }
+    return columnarBatches;
   }
 
   /**

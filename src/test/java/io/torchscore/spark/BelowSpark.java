@@ -31,6 +31,7 @@ import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * An executor's scoring path without Spark's scheduler, for the real-GPU check: the device chosen
@@ -49,6 +50,7 @@ public final class BelowSpark implements AutoCloseable {
   private final int batchRows;
   private final BatchSizing sizing;
   private final BatchBytes batchBytes;
+  private final StructType schema;
 
   /**
    * Loads the model as an executor would.
@@ -73,6 +75,7 @@ public final class BelowSpark implements AutoCloseable {
     this.sizing = new BatchSizing(settings.get(ConfKeys.BATCH_SIZE), settings.get(ConfKeys.BATCH_MAX_BYTES), new BatchSizeChoices());
     this.batchRows = sizing.rows(inputs, choice.device());
     this.batchBytes = new BatchBytes(schema, settings.get(ConfKeys.BATCH_ROWS_MAX_BYTES));
+    this.schema = schema;
   }
 
   /**
@@ -83,6 +86,10 @@ public final class BelowSpark implements AutoCloseable {
    * @return the rows with their predictions appended
    */
   public Iterator<InternalRow> score(Iterator<InternalRow> rows) {
+    return open(rows);
+  }
+
+  private ScoredRowIterator open(Iterator<InternalRow> rows) {
     LoadedModel loaded = lease.model();
     boolean gpu = choice.device().isGpu();
     Predictor<NDList, NDList> predictor = loaded.model().newPredictor(new NoopTranslator());
@@ -106,6 +113,26 @@ public final class BelowSpark implements AutoCloseable {
         RowPacking.whole(),
         ScoreMetrics.unregistered(),
         batchBytes);
+  }
+
+  /**
+   * Scores one partition of columnar batches, as an executor's task does on the columnar path
+   * (batches of the rows' schema; their rows read as views, the predictions returned as vectors).
+   *
+   * @param batches the batches
+   * @return batches of one struct column: the input's columns and the predictions
+   */
+  public Iterator<ColumnarBatch> scoreColumnar(Iterator<ColumnarBatch> batches) {
+    StructType scored = schema;
+    for (org.apache.spark.sql.types.StructField field : outputs.fields()) {
+      scored = scored.add(field);
+    }
+    int[] all = new int[schema.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    PartitionScorer scorer = this::open;
+    return new ColumnarPartition(scorer, schema, scored, outputs.fields().size()).score(batches, all, all);
   }
 
   /** Returns the device chosen, e.g. {@code gpu(0)}. */
