@@ -37,8 +37,9 @@ whole=("$(jar_of ai/djl/api)" "$(jar_of ai/djl/pytorch/pytorch-engine)" "$(jar_o
   "$(jar_of info/picocli/picocli)" "$build/slf4j-simple-$slf4j_version.jar")
 
 # One traced run of the check on the build's classpath: which classes and JDK modules it loads.
-# slf4j-simple stands in for the test classpath's log4j binding, as in the kit.
-trace_cp="target/classes:target/test-classes:$build/slf4j-simple-$slf4j_version.jar:$(tr ':' '\n' <<<"$classpath" | grep -v -e log4j -e slf4j-simple | paste -sd:)"
+# slf4j-simple stands in for the test classpath's log4j binding, as in the kit. Log4j itself
+# stays: Spark's SQLConf, which its column vectors read when made (the columnar path), needs it.
+trace_cp="target/classes:target/test-classes:$build/slf4j-simple-$slf4j_version.jar:$(tr ':' '\n' <<<"$classpath" | grep -v -e log4j-slf4j -e slf4j-simple | paste -sd:)"
 echo "gpu-kit: tracing a CPU run of the check..." >&2
 OPT_OUT_TRACKING=true java -Xlog:class+load=info:file="$build/class-load.txt" -cp "$trace_cp" \
   io.torchscore.bench.GpuCheckCommand --device cpu --mlp-rows 8192 --mlp-batch-sizes 4096 --seconds 0 \
