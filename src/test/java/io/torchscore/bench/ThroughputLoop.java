@@ -119,21 +119,7 @@ final class ThroughputLoop {
     }
     ExecutorService threads = Executors.newFixedThreadPool(tasks);
     try {
-      Pass pass =
-          (from, to) -> {
-            List<Future<?>> running = new ArrayList<>();
-            for (int task = 0; task < tasks; task++) {
-              int start = task * share;
-              running.add(threads.submit(() -> scorer.drain(internalRows, start, start + share)));
-            }
-            for (Future<?> task : running) {
-              try {
-                task.get();
-              } catch (InterruptedException | ExecutionException e) {
-                throw new TranslateException("A task failed", e);
-              }
-            }
-          };
+      Pass pass = inTasks(threads, tasks, share, (start, end) -> scorer.drain(internalRows, start, end));
       return time("torchscore", tasks, pass, share * tasks);
     } finally {
       threads.shutdownNow();
@@ -153,21 +139,7 @@ final class ThroughputLoop {
     }
     ExecutorService threads = Executors.newFixedThreadPool(tasks);
     try {
-      Pass pass =
-          (from, to) -> {
-            List<Future<?>> running = new ArrayList<>();
-            for (int task = 0; task < tasks; task++) {
-              int start = task * share;
-              running.add(threads.submit(() -> scorer.drainColumnar(batches, start, start + share)));
-            }
-            for (Future<?> task : running) {
-              try {
-                task.get();
-              } catch (InterruptedException | ExecutionException e) {
-                throw new TranslateException("A task failed", e);
-              }
-            }
-          };
+      Pass pass = inTasks(threads, tasks, share, (start, end) -> scorer.drainColumnar(batches, start, end));
       return time("torchscore_columnar", tasks, pass, share * tasks * scorer.batchRows());
     } finally {
       threads.shutdownNow();
@@ -206,21 +178,7 @@ final class ThroughputLoop {
     int share = rows / tasks;
     ExecutorService threads = Executors.newFixedThreadPool(tasks);
     try {
-      Pass pass =
-          (from, to) -> {
-            List<Future<?>> running = new ArrayList<>();
-            for (int task = 0; task < tasks; task++) {
-              int start = task * share;
-              running.add(threads.submit(() -> scorer.drain(internalRows, start, start + share)));
-            }
-            for (Future<?> task : running) {
-              try {
-                task.get();
-              } catch (InterruptedException | ExecutionException e) {
-                throw new TranslateException("A task failed", e);
-              }
-            }
-          };
+      Pass pass = inTasks(threads, tasks, share, (start, end) -> scorer.drain(internalRows, start, end));
       Run run = time("torchscore_auto", tasks, pass, share * tasks);
       return new Run(run.model(), run.precision(), run.mode(), tasks, scorer.chosenBatchSize(), run.rows(), run.seconds());
     } finally {
@@ -254,6 +212,32 @@ final class ThroughputLoop {
       scored += whole;
     } while (System.nanoTime() - start < seconds * 1e9);
     return new Run(name, precision, mode, tasks, scorer.batchRows(), scored, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Returns a pass of {@code tasks} concurrent tasks, task t scoring {@code [t * share, (t + 1) * share)}
+   * on its own thread, as an executor's tasks share its model.
+   */
+  private static Pass inTasks(ExecutorService threads, int tasks, int share, Pass task) {
+    return (from, to) -> {
+      List<Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < tasks; t++) {
+        int start = t * share;
+        running.add(
+            threads.submit(
+                () -> {
+                  task.score(start, start + share);
+                  return null;
+                }));
+      }
+      for (Future<?> done : running) {
+        try {
+          done.get();
+        } catch (InterruptedException | ExecutionException e) {
+          throw new TranslateException("A task failed", e);
+        }
+      }
+    };
   }
 
   /** Scores rows {@code [from, to)}. */
