@@ -8,7 +8,6 @@ import ai.djl.pytorch.jni.LibUtils;
 import io.torchscore.TorchScoreException;
 import io.torchscore.model.DjlEnvironment;
 import io.torchscore.model.EngineStarter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
