@@ -84,10 +84,20 @@ final class BatchForwards {
       long decodeNanos = System.nanoTime() - decodeStart;
       metrics.batchTimed(batch.encodeNanos, batch.forwardNanos, decodeNanos);
       if (batch.timed) {
-        timed(batch, good, batch.timedNanos + decodeNanos);
+        timed(batch, good, timedNanos(batch, decodeNanos));
       }
     }
     batch.slotErrors(policy::badRow);
+  }
+
+  /**
+   * Returns the time the sizer judges a batch by: what the task waits on. On a CPU the task reads,
+   * encodes, runs and decodes one batch after the other, so all of it (a batch's fixed costs
+   * outside the forward count too); with prefetch (a GPU) the reading overlaps the device's work,
+   * so the device's part: the copies, the forward and the decode.
+   */
+  private long timedNanos(RowBatch batch, long decodeNanos) {
+    return runner.prefetch() ? batch.timedNanos + decodeNanos : batch.encodeNanos + batch.forwardNanos + decodeNanos;
   }
 
   /** Tells the sizer how a timed batch went: its time, or the bound it met. */

@@ -18,7 +18,10 @@ interface BatchSizer {
   /** Returns whether the batch {@link #rows} last sized is timed: it then runs without prefetch. */
   boolean timing();
 
-  /** Takes a timed batch's forward time (copies to and from the device included). */
+  /**
+   * Takes a timed batch's time: on a CPU its whole cycle (read, encode, forward, decode), with
+   * prefetch (a GPU) its copies to and from the device and its forward.
+   */
   void timed(int asked, int rows, long nanos);
 
   /** Takes a timed batch that ran out of device memory until {@code fitted} rows fitted. */
