@@ -3,6 +3,7 @@ package io.torchscore.spark;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.torchscore.model.GpuGate;
+import io.torchscore.sparkinternal.HeldRows;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.BatchPredictions;
 import io.torchscore.tensor.OutputLayout;
@@ -72,7 +73,7 @@ final class RowBatch implements AutoCloseable {
   RowBatch(IntFunction<BatchEncoder> encoders, OutputLayout outputs, StructType appendedSchema, long maxBytes) {
     this.encoders = encoders;
     this.outputs = outputs;
-    this.held = new HeldRows(maxBytes);
+    this.held = new HeldRows(maxBytes, RowArenas::take, RowArenas::give);
     this.predictionColumns = outputs.columnCount();
     this.appended = new SpecificInternalRow(appendedSchema);
   }
