@@ -170,7 +170,7 @@ final class ScoredRowIterator implements ScoredRows {
       held += bytes;
       // A carried row is its own copy already; any other is kept until it is emitted.
       InternalRow row = wasCarried ? written : batch.hold(written);
-      RowError error = batch.encoder.add(packing.read(arriving, row));
+      RowError error = batch.encode(packing.read(arriving, row));
       if (error != null) {
         policy.badRow(row, position, error);
       }

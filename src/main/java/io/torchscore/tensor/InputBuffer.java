@@ -8,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * One input's values for a batch, in one direct buffer reused from batch to batch (and, through
@@ -46,7 +44,7 @@ final class InputBuffer implements ValueSink {
   }
 
   /** Writes the row's values into batch slot {@code slot}; returns what was wrong, or null. */
-  RowError write(InternalRow row, int slot, boolean rejectNaN) {
+  RowError write(RowValues row, int slot, boolean rejectNaN) {
     offset = slot * width;
     rowNaN = 0;
     rowInfinite = 0;
@@ -122,22 +120,27 @@ final class InputBuffer implements ValueSink {
   }
 
   @Override
-  public void putFloats(int i, Object base, long from, int count) {
+  public void putFloats(int i, float[] values) {
     if (floats == null) {
-      for (int k = 0; k < count; k++) {
-        float value = Platform.getFloat(base, from + (long) k * Float.BYTES);
-        longs.put(offset + i + k, (long) value);
-        if (!Float.isFinite(value)) {
-          nonFinite(i + k, value);
-        }
+      for (int k = 0; k < values.length; k++) {
+        putFloat(i + k, values[k]);
       }
       return;
     }
-    long to = address + (long) (offset + i) * Float.BYTES;
-    Platform.copyMemory(base, from, null, to, (long) count * Float.BYTES);
-    if (!allFinite(to, count)) {
+    floats.put(offset + i, values);
+    wroteFloats(i, values.length);
+  }
+
+  @Override
+  public long floatsAddress(int i) {
+    return floats == null ? -1 : address + (long) (offset + i) * Float.BYTES;
+  }
+
+  @Override
+  public void wroteFloats(int i, int count) {
+    if (!allFinite(bytes, (offset + i) * Float.BYTES, count)) {
       for (int k = 0; k < count; k++) {
-        float value = Platform.getFloat(null, to + (long) k * Float.BYTES);
+        float value = floats.get(offset + i + k);
         if (!Float.isFinite(value)) {
           nonFinite(i + k, value);
         }
@@ -146,19 +149,20 @@ final class InputBuffer implements ValueSink {
   }
 
   /**
-   * Returns whether the floats at a native address are all finite, two at a time: a float is NaN
-   * or infinite when its 8 exponent bits are all set, and adding 1 to those bits then carries into
-   * the float's sign bit. (An image is 150,528 floats, just copied, so still in the cache.)
+   * Returns whether the floats at byte {@code at} of a native-order buffer are all finite, two at
+   * a time: a float is NaN or infinite when its 8 exponent bits are all set, and adding 1 to those
+   * bits then carries into the float's sign bit. (An image is 150,528 floats, just copied, so
+   * still in the cache.)
    */
-  static boolean allFinite(long at, int count) {
+  static boolean allFinite(ByteBuffer bytes, int at, int count) {
     long carries = 0;
     int pairs = count >>> 1;
     for (int k = 0; k < pairs; k++) {
-      long two = Platform.getLong(null, at + (long) k * Long.BYTES);
+      long two = bytes.getLong(at + k * Long.BYTES);
       carries |= (two & 0x7F8000007F800000L) + 0x0080000000800000L;
     }
     boolean finite = (carries & 0x8000000080000000L) == 0;
-    return (count & 1) == 0 ? finite : finite && Float.isFinite(Platform.getFloat(null, at + (long) (count - 1) * Float.BYTES));
+    return (count & 1) == 0 ? finite : finite && Float.isFinite(bytes.getFloat(at + (count - 1) * Float.BYTES));
   }
 
   /** Page-locks the buffer for fast copies to a GPU, when CUDA is there (a buffer kept from a GPU partition already is). */

@@ -1,7 +1,6 @@
 package io.torchscore.tensor;
 
 import java.io.Serializable;
-import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DecimalType;
@@ -12,8 +11,7 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 
 /**
- * Reads one numeric value of a known Spark type from Spark's internal rows and arrays, without
- * boxing.
+ * Reads one numeric value of a known Spark type from a row or an array, without boxing.
  */
 final class NumberGetter implements Serializable {
 
@@ -65,7 +63,7 @@ final class NumberGetter implements Serializable {
   }
 
   /** Writes value {@code ordinal} of {@code from} to the sink at {@code i}. */
-  void copy(SpecializedGetters from, int ordinal, ValueSink sink, int i) {
+  void copy(IndexedValues from, int ordinal, ValueSink sink, int i) {
     switch (kind) {
       case BYTE -> sink.putLong(i, from.getByte(ordinal));
       case SHORT -> sink.putLong(i, from.getShort(ordinal));
@@ -73,7 +71,7 @@ final class NumberGetter implements Serializable {
       case LONG -> sink.putLong(i, from.getLong(ordinal));
       case FLOAT -> sink.putFloat(i, from.getFloat(ordinal));
       case DOUBLE -> sink.putDouble(i, from.getDouble(ordinal));
-      default -> sink.putDouble(i, from.getDecimal(ordinal, precision, scale).toDouble());
+      default -> sink.putDouble(i, from.getDecimalAsDouble(ordinal, precision, scale));
     }
   }
 }
