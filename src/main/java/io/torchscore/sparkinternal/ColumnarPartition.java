@@ -29,6 +29,8 @@ public final class ColumnarPartition implements Serializable {
   private final int appended;
 
   /**
+   * Creates the function over a partition's batches.
+   *
    * @param scorer scores whole rows of the columns read
    * @param read the columns scoring reads, in the order it reads them
    * @param scored the columns returned: the carried ones, then the predictions (and the error)

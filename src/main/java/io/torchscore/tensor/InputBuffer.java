@@ -21,6 +21,7 @@ final class InputBuffer implements ValueSink {
   private final ByteBuffer bytes;
   private final FloatBuffer floats;
   private final LongBuffer longs;
+  private final FiniteScan finiteScan;
   private final long address;
   private int offset;
   private boolean pinned;
@@ -40,6 +41,7 @@ final class InputBuffer implements ValueSink {
     this.pinned = lent.pinned();
     this.floats = spec.int64() ? null : bytes.asFloatBuffer();
     this.longs = spec.int64() ? bytes.asLongBuffer() : null;
+    this.finiteScan = spec.int64() ? null : new FiniteScan(bytes);
     this.address = Pointer.nativeValue(Native.getDirectBufferPointer(bytes));
   }
 
@@ -138,7 +140,7 @@ final class InputBuffer implements ValueSink {
 
   @Override
   public void wroteFloats(int i, int count) {
-    if (!allFinite(bytes, (offset + i) * Float.BYTES, count)) {
+    if (!finiteScan.allFinite(offset + i, count)) {
       for (int k = 0; k < count; k++) {
         float value = floats.get(offset + i + k);
         if (!Float.isFinite(value)) {
@@ -146,23 +148,6 @@ final class InputBuffer implements ValueSink {
         }
       }
     }
-  }
-
-  /**
-   * Returns whether the floats at byte {@code at} of a native-order buffer are all finite, two at
-   * a time: a float is NaN or infinite when its 8 exponent bits are all set, and adding 1 to those
-   * bits then carries into the float's sign bit. (An image is 150,528 floats, just copied, so
-   * still in the cache.)
-   */
-  static boolean allFinite(ByteBuffer bytes, int at, int count) {
-    long carries = 0;
-    int pairs = count >>> 1;
-    for (int k = 0; k < pairs; k++) {
-      long two = bytes.getLong(at + k * Long.BYTES);
-      carries |= (two & 0x7F8000007F800000L) + 0x0080000000800000L;
-    }
-    boolean finite = (carries & 0x8000000080000000L) == 0;
-    return (count & 1) == 0 ? finite : finite && Float.isFinite(bytes.getFloat(at + (count - 1) * Float.BYTES));
   }
 
   /** Page-locks the buffer for fast copies to a GPU, when CUDA is there (a buffer kept from a GPU partition already is). */
