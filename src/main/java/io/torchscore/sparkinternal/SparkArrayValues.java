@@ -1,6 +1,7 @@
 package io.torchscore.sparkinternal;
 
 import io.torchscore.tensor.ArrayValues;
+import io.torchscore.tensor.NumberGetter;
 import io.torchscore.tensor.ValueSink;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -39,6 +40,71 @@ final class SparkArrayValues implements ArrayValues {
               sink);
     }
     return array instanceof ColumnarArray columnar && ColumnarFloats.copy(columnar, width, sink);
+  }
+
+  @Override
+  public int copyNumbers(NumberGetter type, ValueSink sink) {
+    ArrayData values = array;
+    int size = values.numElements();
+    switch (type.kind()) {
+      case BYTE -> {
+        for (int i = 0; i < size; i++) {
+          if (values.isNullAt(i)) {
+            return i;
+          }
+          sink.putLong(i, values.getByte(i));
+        }
+      }
+      case SHORT -> {
+        for (int i = 0; i < size; i++) {
+          if (values.isNullAt(i)) {
+            return i;
+          }
+          sink.putLong(i, values.getShort(i));
+        }
+      }
+      case INT -> {
+        for (int i = 0; i < size; i++) {
+          if (values.isNullAt(i)) {
+            return i;
+          }
+          sink.putLong(i, values.getInt(i));
+        }
+      }
+      case LONG -> {
+        for (int i = 0; i < size; i++) {
+          if (values.isNullAt(i)) {
+            return i;
+          }
+          sink.putLong(i, values.getLong(i));
+        }
+      }
+      case FLOAT -> {
+        for (int i = 0; i < size; i++) {
+          if (values.isNullAt(i)) {
+            return i;
+          }
+          sink.putFloat(i, values.getFloat(i));
+        }
+      }
+      case DOUBLE -> {
+        for (int i = 0; i < size; i++) {
+          if (values.isNullAt(i)) {
+            return i;
+          }
+          sink.putDouble(i, values.getDouble(i));
+        }
+      }
+      case DECIMAL -> {
+        for (int i = 0; i < size; i++) {
+          if (values.isNullAt(i)) {
+            return i;
+          }
+          sink.putDouble(i, values.getDecimal(i, type.precision(), type.scale()).toDouble());
+        }
+      }
+    }
+    return -1;
   }
 
   /** Reads the array's null bits a word at a time (Spark's UnsafeArrayData layout). */

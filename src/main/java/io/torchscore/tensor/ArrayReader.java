@@ -32,12 +32,7 @@ final class ArrayReader implements FeatureReader {
     if (element.isFloat() && values.copyFloats(sink)) {
       return null; // an image is 150,528 floats: one copy into the batch, no array between
     }
-    for (int i = 0; i < width; i++) {
-      if (values.isNullAt(i)) {
-        return new RowError(ErrorReason.NULL_ELEMENT, column, "has a null at index " + i);
-      }
-      element.copy(values, i, sink, i);
-    }
-    return null;
+    int firstNull = values.copyNumbers(element, sink);
+    return firstNull < 0 ? null : new RowError(ErrorReason.NULL_ELEMENT, column, "has a null at index " + firstNull);
   }
 }

@@ -18,4 +18,14 @@ public interface ArrayValues extends IndexedValues {
    * @return whether the elements were copied; if not, they are to be read one by one
    */
   boolean copyFloats(ValueSink sink);
+
+  /**
+   * Writes the array's elements, numbers of the getter's type, to values {@code 0 .. size()-1} of
+   * the sink, stopping at the first null.
+   *
+   * @param type the elements' type
+   * @param sink where the row's values go
+   * @return the index of the first null element, or -1 when all were written
+   */
+  int copyNumbers(NumberGetter type, ValueSink sink);
 }

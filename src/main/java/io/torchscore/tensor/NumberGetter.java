@@ -13,11 +13,12 @@ import org.apache.spark.sql.types.ShortType;
 /**
  * Reads one numeric value of a known Spark type from a row or an array, without boxing.
  */
-final class NumberGetter implements Serializable {
+public final class NumberGetter implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  private enum Kind {
+  /** The numeric types. */
+  public enum Kind {
     BYTE,
     SHORT,
     INT,
@@ -55,6 +56,33 @@ final class NumberGetter implements Serializable {
     } else {
       throw new IllegalArgumentException("Not a numeric type: " + type);
     }
+  }
+
+  /**
+   * Returns the values' type.
+   *
+   * @return the type
+   */
+  public Kind kind() {
+    return kind;
+  }
+
+  /**
+   * Returns a decimal type's precision.
+   *
+   * @return the precision, or 0 for other types
+   */
+  public int precision() {
+    return precision;
+  }
+
+  /**
+   * Returns a decimal type's scale.
+   *
+   * @return the scale, or 0 for other types
+   */
+  public int scale() {
+    return scale;
   }
 
   /** Returns whether the values are floats, which an array can copy in bulk. */
