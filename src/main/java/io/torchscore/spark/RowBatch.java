@@ -3,6 +3,10 @@ package io.torchscore.spark;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import io.torchscore.model.GpuGate;
+import io.torchscore.sparkinternal.AppendedColumns;
+import io.torchscore.sparkinternal.HeldRows;
+import io.torchscore.sparkinternal.InternalRowValues;
+import io.torchscore.sparkinternal.SparkOutputValues;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.BatchPredictions;
 import io.torchscore.tensor.OutputLayout;
@@ -10,10 +14,7 @@ import io.torchscore.tensor.RowError;
 import java.util.Arrays;
 import java.util.function.IntFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One batch of a partition: its held rows, their encoded features, each row's error or slot in
@@ -33,8 +34,9 @@ final class RowBatch implements AutoCloseable {
   private final OutputLayout outputs;
   private final HeldRows held;
   private final int predictionColumns;
-  private final SpecificInternalRow appended;
-  private final JoinedRow emitted = new JoinedRow();
+  private final AppendedColumns appended;
+  private final InternalRowValues features = new InternalRowValues();
+  private final SparkOutputValues predictionValues = new SparkOutputValues();
   // Sized by the first read, and grown when a later one asks for more rows.
   private InternalRow[] rows = new InternalRow[0];
   private RowError[] rowErrors;
@@ -72,9 +74,9 @@ final class RowBatch implements AutoCloseable {
   RowBatch(IntFunction<BatchEncoder> encoders, OutputLayout outputs, StructType appendedSchema, long maxBytes) {
     this.encoders = encoders;
     this.outputs = outputs;
-    this.held = new HeldRows(maxBytes);
+    this.held = new HeldRows(maxBytes, RowArenas::take, RowArenas::give);
     this.predictionColumns = outputs.columnCount();
-    this.appended = new SpecificInternalRow(appendedSchema);
+    this.appended = new AppendedColumns(appendedSchema);
   }
 
   /** Starts reading up to {@code limit} rows, the first at {@code start} of the partition. */
@@ -103,7 +105,7 @@ final class RowBatch implements AutoCloseable {
     rows = new InternalRow[capacity];
     rowErrors = new RowError[capacity];
     slots = new int[capacity];
-    predictions = outputs.predictions(capacity);
+    predictions = outputs.predictions(capacity, predictionValues);
     slotErrors = new RowError[capacity];
     held.ensure(capacity);
   }
@@ -111,6 +113,11 @@ final class RowBatch implements AutoCloseable {
   /** Returns the row kept until it is emitted (see {@link HeldRows}). */
   InternalRow hold(InternalRow row) {
     return held.keep(row, size, asked - size);
+  }
+
+  /** Encodes a row's features into the batch's tensors; returns what was wrong with them, or null. */
+  RowError encode(InternalRow row) {
+    return encoder.add(features.of(row));
   }
 
   /** Adds a held row: its features were encoded, or it is bad with {@code error}. */
@@ -150,19 +157,19 @@ final class RowBatch implements AutoCloseable {
     RowError error = rowErrors[next] != null ? rowErrors[next] : slotErrors[slots[next]];
     if (error == null) {
       predictions.write(slots[next], appended);
-      if (appended.numFields() > predictionColumns) {
-        appended.setNullAt(predictionColumns);
+      if (appended.size() > predictionColumns) {
+        appended.setNull(predictionColumns);
       }
     } else {
-      for (int i = 0; i < appended.numFields(); i++) {
-        appended.setNullAt(i);
+      for (int i = 0; i < appended.size(); i++) {
+        appended.setNull(i);
       }
-      appended.update(appended.numFields() - 1, UTF8String.fromString(error.message()));
+      appended.setString(appended.size() - 1, error.message());
     }
     rows[next] = null;
     next++;
     // Like a scan's rows, the row returned is valid until the next one is asked for.
-    return emitted.apply(row, appended);
+    return appended.appendTo(row);
   }
 
   void exitGate(GpuGate gate) {

@@ -12,6 +12,7 @@ import io.torchscore.model.LoadedModel;
 import io.torchscore.model.ModelCache;
 import io.torchscore.model.ModelEngine;
 import io.torchscore.model.ModelRef;
+import io.torchscore.sparkinternal.BatchBytes;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.InputLayout;
 import io.torchscore.tensor.OutputLayout;

@@ -1,7 +1,9 @@
 package io.torchscore.spark;
 
 import io.torchscore.model.ModelRef;
-import java.io.Serializable;
+import io.torchscore.sparkinternal.ColumnarPartition;
+import io.torchscore.sparkinternal.ColumnarStep;
+import io.torchscore.sparkinternal.InternalRowStep;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.StructType;
@@ -19,7 +21,7 @@ import scala.collection.JavaConverters;
  * only what is binary-identical in Scala 2.12 and 2.13 ({@code Iterator.hasNext/next},
  * {@code JavaConverters.asScalaIterator}).
  */
-final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, Serializable {
+final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, ColumnarStep {
 
   private static final long serialVersionUID = 2L;
 
@@ -59,18 +61,18 @@ final class ScoreStep implements Function1<Iterator<Object>, Iterator<Object>>, 
     this.description = description;
   }
 
-  /** Returns the partition function over rows: whole, or pairs of the held and the read columns. */
-  ScorePartitionFunction rows() {
-    return scorer;
+  @Override
+  public java.util.Iterator<InternalRow> scoreRows(java.util.Iterator<InternalRow> rows) {
+    return scorer.call(rows);
   }
 
-  /** Returns whether a row comes as a pair of structs: the held columns and the read ones. */
-  boolean split() {
+  @Override
+  public boolean split() {
     return split;
   }
 
-  /** Returns the partition function over columnar batches, or null when rows are asked for on every input. */
-  ColumnarPartition columnar() {
+  @Override
+  public ColumnarPartition columnar() {
     return columnar;
   }
 

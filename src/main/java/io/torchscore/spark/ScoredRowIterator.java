@@ -1,6 +1,8 @@
 package io.torchscore.spark;
 
 import io.torchscore.config.ScoreSettings.OnError;
+import io.torchscore.sparkinternal.BatchBytes;
+import io.torchscore.sparkinternal.ScoredRows;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.OutputLayout;
 import io.torchscore.tensor.RowError;
@@ -26,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>Each batch's rows come from a {@link BatchSizer}: fixed, or (batch.size=auto) growing while
  * the first batches are timed; a timed batch runs without prefetch, and its rows are scored as any.
  */
-final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
+final class ScoredRowIterator implements ScoredRows {
 
   private final Iterator<InternalRow> input;
   private final ModelRunner runner;
@@ -79,7 +81,8 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
    * batch's): its input may end and be refilled, so it closes only on {@link #close()}. A batch
    * never spans two segments, so a segment's rows are all emitted before the next one is read.
    */
-  ScoredRowIterator segmented() {
+  @Override
+  public ScoredRowIterator segmented() {
     segmented = true;
     return this;
   }
@@ -167,7 +170,7 @@ final class ScoredRowIterator implements Iterator<InternalRow>, AutoCloseable {
       held += bytes;
       // A carried row is its own copy already; any other is kept until it is emitted.
       InternalRow row = wasCarried ? written : batch.hold(written);
-      RowError error = batch.encoder.add(packing.read(arriving, row));
+      RowError error = batch.encode(packing.read(arriving, row));
       if (error != null) {
         policy.badRow(row, position, error);
       }

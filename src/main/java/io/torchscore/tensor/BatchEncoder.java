@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Collects up to {@code batchSize} good rows into one tensor per model input. A row with a bad
@@ -44,10 +43,10 @@ public final class BatchEncoder implements AutoCloseable {
   /**
    * Adds one row's features to the batch, unless one of them is bad.
    *
-   * @param row the input row, in Spark's internal format
+   * @param row the input row
    * @return null when the row was added, else what was wrong with it
    */
-  public RowError add(InternalRow row) {
+  public RowError add(RowValues row) {
     RowError malformed = layout.malformed(row);
     if (malformed != null) {
       return malformed;

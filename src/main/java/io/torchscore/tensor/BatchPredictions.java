@@ -3,35 +3,38 @@ package io.torchscore.tensor;
 import io.torchscore.config.ScoreSettings.Postprocess;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.unsafe.Platform;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One batch's predictions: each model output's values for the batch's rows, kept in primitive
  * arrays reused from batch to batch, and written row by row into the prediction columns of the
- * row emitted ({@link OutputLayout#fields()} types them). A scalar float or long goes into the row
- * as a primitive: nothing is boxed or allocated per row for it.
+ * row emitted ({@link OutputLayout#fields()} types them), made by the engine's
+ * {@link OutputValues}. A scalar float or long goes into the row as a primitive: nothing is boxed
+ * or allocated per row for it.
  */
 public final class BatchPredictions {
 
   private final List<OutputSpec> outputs;
   private final Postprocess postprocess;
   private final int topK;
-  private final UTF8String[] labels;
+  private final OutputValues values;
+  private final Object[] labels;
   private final boolean struct;
   private final float[][] floats;
   private final long[][] longs;
 
   BatchPredictions(
-      List<OutputSpec> outputs, Postprocess postprocess, int topK, List<String> labels, boolean struct, int rows) {
+      List<OutputSpec> outputs,
+      Postprocess postprocess,
+      int topK,
+      List<String> labels,
+      boolean struct,
+      int rows,
+      OutputValues values) {
     this.outputs = outputs;
     this.postprocess = postprocess;
     this.topK = topK;
-    this.labels = labels == null ? null : labels.stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
+    this.values = values;
+    this.labels = labels == null ? null : labels.stream().map(values::string).toArray();
     this.struct = struct;
     this.floats = new float[outputs.size()][];
     this.longs = new long[outputs.size()][];
@@ -61,35 +64,36 @@ public final class BatchPredictions {
    * @param row the row's place in the batch (as stored)
    * @param target the row whose columns {@code 0 .. columnCount-1} are the prediction columns
    */
-  public void write(int row, InternalRow target) {
+  public void write(int row, OutputRow target) {
     switch (postprocess) {
       case SOFTMAX:
-        target.update(0, UnsafeArrayData.fromPrimitiveArray(softmax(floats[0], row, outputs.get(0).width())));
+        int width = outputs.get(0).width();
+        target.set(0, values.floats(softmax(floats[0], row, width), 0, width));
         return;
       case ARGMAX:
         int best = argmax(floats[0], row, outputs.get(0).width());
         target.setInt(0, best);
         if (labels != null) {
-          target.update(1, labels[best]);
+          target.set(1, labels[best]);
         }
         return;
       case TOPK:
       case SOFTMAX_TOPK:
-        target.update(0, topK(floats[0], row, outputs.get(0).width()));
+        target.set(0, topK(floats[0], row, outputs.get(0).width()));
         return;
       default:
         if (struct) {
-          Object[] values = new Object[outputs.size()];
-          for (int i = 0; i < values.length; i++) {
-            values[i] = value(i, row);
+          Object[] fields = new Object[outputs.size()];
+          for (int i = 0; i < fields.length; i++) {
+            fields[i] = value(i, row);
           }
-          target.update(0, new GenericInternalRow(values));
+          target.set(0, values.struct(fields));
           return;
         }
         for (int i = 0; i < outputs.size(); i++) {
           OutputSpec spec = outputs.get(i);
           if (!spec.scalar()) {
-            target.update(i, value(i, row));
+            target.set(i, value(i, row));
           } else if (spec.int64()) {
             target.setLong(i, longs[i][row]);
           } else {
@@ -99,18 +103,18 @@ public final class BatchPredictions {
     }
   }
 
-  /** Output {@code i}'s value for a row, in Spark's internal format. */
+  /** Output {@code i}'s value for a row, in the engine's format. */
   private Object value(int i, int row) {
     OutputSpec spec = outputs.get(i);
     int width = spec.width();
     if (spec.int64()) {
       return spec.scalar()
           ? (Object) longs[i][row]
-          : UnsafeArrayData.fromPrimitiveArray(longs[i], Platform.LONG_ARRAY_OFFSET + row * width * 8, width, 8);
+          : values.longs(longs[i], row * width, width);
     }
     return spec.scalar()
         ? (Object) floats[i][row]
-        : UnsafeArrayData.fromPrimitiveArray(floats[i], Platform.FLOAT_ARRAY_OFFSET + row * width * 4, width, 4);
+        : values.floats(floats[i], row * width, width);
   }
 
   private static float[] softmax(float[] flat, int row, int width) {
@@ -152,7 +156,7 @@ public final class BatchPredictions {
   }
 
   /** A row's k highest scores, or probabilities for softmax+topk, with their indexes and labels. */
-  private GenericArrayData topK(float[] flat, int row, int width) {
+  private Object topK(float[] flat, int row, int width) {
     int from = row * width;
     Integer[] order = new Integer[width];
     for (int i = 0; i < width; i++) {
@@ -175,8 +179,8 @@ public final class BatchPredictions {
     for (int i = 0; i < top.length; i++) {
       int index = order[i];
       float score = probabilities == null ? flat[from + index] : probabilities[index];
-      top[i] = new GenericInternalRow(new Object[] {index, labels == null ? null : labels[index], score});
+      top[i] = values.struct(new Object[] {index, labels == null ? null : labels[index], score});
     }
-    return new GenericArrayData(top);
+    return values.array(top);
   }
 }

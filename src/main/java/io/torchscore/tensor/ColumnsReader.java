@@ -1,7 +1,6 @@
 package io.torchscore.tensor;
 
 import java.util.List;
-import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * Reads numeric columns, in order, as one input. Text columns (as CSV without a schema gives)
@@ -24,7 +23,7 @@ final class ColumnsReader implements FeatureReader {
   }
 
   @Override
-  public RowError read(InternalRow row, ValueSink sink) {
+  public RowError read(RowValues row, ValueSink sink) {
     for (int i = 0; i < indexes.length; i++) {
       int index = indexes[i];
       if (row.isNullAt(index)) {
@@ -34,7 +33,7 @@ final class ColumnsReader implements FeatureReader {
         getters[i].copy(row, index, sink, i);
         continue;
       }
-      String text = row.getUTF8String(index).toString();
+      String text = row.getString(index);
       Double value = DecimalText.parse(text);
       if (value == null) {
         return new RowError(

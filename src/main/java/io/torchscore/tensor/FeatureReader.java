@@ -1,11 +1,10 @@
 package io.torchscore.tensor;
 
 import java.io.Serializable;
-import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * Reads one model input's values from a row in Spark's internal format (no per-value objects):
- * an array, a vector, numeric columns or an image.
+ * Reads one model input's values from a row (no per-value objects): an array, a vector, numeric
+ * columns or an image.
  */
 interface FeatureReader extends Serializable {
 
@@ -14,5 +13,5 @@ interface FeatureReader extends Serializable {
    *
    * @return null when the row's values were all written, else what was wrong
    */
-  RowError read(InternalRow row, ValueSink sink);
+  RowError read(RowValues row, ValueSink sink);
 }

@@ -1,8 +1,6 @@
 package io.torchscore.tensor;
 
 import io.torchscore.config.ImageSettings;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.unsafe.Platform;
 
 /** Reads a binary column of encoded JPEG or PNG bytes as a preprocessed image. */
 final class ImageReader implements FeatureReader {
@@ -24,7 +22,7 @@ final class ImageReader implements FeatureReader {
   }
 
   @Override
-  public RowError read(InternalRow row, ValueSink sink) {
+  public RowError read(RowValues row, ValueSink sink) {
     if (row.isNullAt(index)) {
       return new RowError(ErrorReason.NULL_FEATURES, column, "is null");
     }
@@ -45,7 +43,7 @@ final class ImageReader implements FeatureReader {
     } catch (UndecodableImageException e) {
       return new RowError(ErrorReason.UNDECODABLE_IMAGE, column, "holds " + e.getMessage());
     }
-    sink.putFloats(0, chw, Platform.FLOAT_ARRAY_OFFSET, chw.length);
+    sink.putFloats(0, chw);
     return null;
   }
 }

@@ -8,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * One input's values for a batch, in one direct buffer reused from batch to batch (and, through
@@ -23,6 +21,7 @@ final class InputBuffer implements ValueSink {
   private final ByteBuffer bytes;
   private final FloatBuffer floats;
   private final LongBuffer longs;
+  private final FiniteScan finiteScan;
   private final long address;
   private int offset;
   private boolean pinned;
@@ -42,11 +41,12 @@ final class InputBuffer implements ValueSink {
     this.pinned = lent.pinned();
     this.floats = spec.int64() ? null : bytes.asFloatBuffer();
     this.longs = spec.int64() ? bytes.asLongBuffer() : null;
+    this.finiteScan = spec.int64() ? null : new FiniteScan(bytes);
     this.address = Pointer.nativeValue(Native.getDirectBufferPointer(bytes));
   }
 
   /** Writes the row's values into batch slot {@code slot}; returns what was wrong, or null. */
-  RowError write(InternalRow row, int slot, boolean rejectNaN) {
+  RowError write(RowValues row, int slot, boolean rejectNaN) {
     offset = slot * width;
     rowNaN = 0;
     rowInfinite = 0;
@@ -122,43 +122,32 @@ final class InputBuffer implements ValueSink {
   }
 
   @Override
-  public void putFloats(int i, Object base, long from, int count) {
+  public void putFloats(int i, float[] values) {
     if (floats == null) {
-      for (int k = 0; k < count; k++) {
-        float value = Platform.getFloat(base, from + (long) k * Float.BYTES);
-        longs.put(offset + i + k, (long) value);
-        if (!Float.isFinite(value)) {
-          nonFinite(i + k, value);
-        }
+      for (int k = 0; k < values.length; k++) {
+        putFloat(i + k, values[k]);
       }
       return;
     }
-    long to = address + (long) (offset + i) * Float.BYTES;
-    Platform.copyMemory(base, from, null, to, (long) count * Float.BYTES);
-    if (!allFinite(to, count)) {
+    floats.put(offset + i, values);
+    wroteFloats(i, values.length);
+  }
+
+  @Override
+  public long floatsAddress(int i) {
+    return floats == null ? -1 : address + (long) (offset + i) * Float.BYTES;
+  }
+
+  @Override
+  public void wroteFloats(int i, int count) {
+    if (!finiteScan.allFinite(offset + i, count)) {
       for (int k = 0; k < count; k++) {
-        float value = Platform.getFloat(null, to + (long) k * Float.BYTES);
+        float value = floats.get(offset + i + k);
         if (!Float.isFinite(value)) {
           nonFinite(i + k, value);
         }
       }
     }
-  }
-
-  /**
-   * Returns whether the floats at a native address are all finite, two at a time: a float is NaN
-   * or infinite when its 8 exponent bits are all set, and adding 1 to those bits then carries into
-   * the float's sign bit. (An image is 150,528 floats, just copied, so still in the cache.)
-   */
-  static boolean allFinite(long at, int count) {
-    long carries = 0;
-    int pairs = count >>> 1;
-    for (int k = 0; k < pairs; k++) {
-      long two = Platform.getLong(null, at + (long) k * Long.BYTES);
-      carries |= (two & 0x7F8000007F800000L) + 0x0080000000800000L;
-    }
-    boolean finite = (carries & 0x8000000080000000L) == 0;
-    return (count & 1) == 0 ? finite : finite && Float.isFinite(Platform.getFloat(null, at + (long) (count - 1) * Float.BYTES));
   }
 
   /** Page-locks the buffer for fast copies to a GPU, when CUDA is there (a buffer kept from a GPU partition already is). */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToIntFunction;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.ByteType;
@@ -83,11 +82,11 @@ public final class InputLayout implements Serializable {
   }
 
   /** Returns what is wrong with a row the source could not parse, or null. */
-  RowError malformed(InternalRow row) {
+  RowError malformed(RowValues row) {
     if (corruptIndex < 0 || row.isNullAt(corruptIndex)) {
       return null;
     }
-    String record = row.getUTF8String(corruptIndex).toString().strip();
+    String record = row.getString(corruptIndex).strip();
     String shown = record.length() > 200 ? record.substring(0, 200) + "..." : record;
     return new RowError(
         ErrorReason.MALFORMED_ROW,

@@ -1,7 +1,6 @@
 package io.torchscore.tensor;
 
 import java.io.Serializable;
-import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DecimalType;
@@ -12,14 +11,14 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 
 /**
- * Reads one numeric value of a known Spark type from Spark's internal rows and arrays, without
- * boxing.
+ * Reads one numeric value of a known Spark type from a row or an array, without boxing.
  */
-final class NumberGetter implements Serializable {
+public final class NumberGetter implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  private enum Kind {
+  /** The numeric types. */
+  public enum Kind {
     BYTE,
     SHORT,
     INT,
@@ -59,13 +58,40 @@ final class NumberGetter implements Serializable {
     }
   }
 
+  /**
+   * Returns the values' type.
+   *
+   * @return the type
+   */
+  public Kind kind() {
+    return kind;
+  }
+
+  /**
+   * Returns a decimal type's precision.
+   *
+   * @return the precision, or 0 for other types
+   */
+  public int precision() {
+    return precision;
+  }
+
+  /**
+   * Returns a decimal type's scale.
+   *
+   * @return the scale, or 0 for other types
+   */
+  public int scale() {
+    return scale;
+  }
+
   /** Returns whether the values are floats, which an array can copy in bulk. */
   boolean isFloat() {
     return kind == Kind.FLOAT;
   }
 
   /** Writes value {@code ordinal} of {@code from} to the sink at {@code i}. */
-  void copy(SpecializedGetters from, int ordinal, ValueSink sink, int i) {
+  void copy(IndexedValues from, int ordinal, ValueSink sink, int i) {
     switch (kind) {
       case BYTE -> sink.putLong(i, from.getByte(ordinal));
       case SHORT -> sink.putLong(i, from.getShort(ordinal));
@@ -73,7 +99,7 @@ final class NumberGetter implements Serializable {
       case LONG -> sink.putLong(i, from.getLong(ordinal));
       case FLOAT -> sink.putFloat(i, from.getFloat(ordinal));
       case DOUBLE -> sink.putDouble(i, from.getDouble(ordinal));
-      default -> sink.putDouble(i, from.getDecimal(ordinal, precision, scale).toDouble());
+      default -> sink.putDouble(i, from.getDecimalAsDouble(ordinal, precision, scale));
     }
   }
 }

@@ -209,10 +209,11 @@ public final class OutputLayout implements Serializable {
    * Returns the buffers for the predictions of up to {@code rows} rows, reused from batch to batch.
    *
    * @param rows the most rows a batch holds
+   * @param values makes the values written into the rows emitted, in the engine's format
    * @return empty predictions
    */
-  public BatchPredictions predictions(int rows) {
-    return new BatchPredictions(outputs, postprocess, topK, labels, struct, rows);
+  public BatchPredictions predictions(int rows, OutputValues values) {
+    return new BatchPredictions(outputs, postprocess, topK, labels, struct, rows, values);
   }
 
   /**

@@ -1,21 +1,56 @@
 package io.torchscore.tensor;
 
 /** Where a feature reader writes one row's values, converted to the input tensor's type. */
-interface ValueSink {
+public interface ValueSink {
 
-  /** Writes value {@code i} of the row from a float. */
+  /**
+   * Writes value {@code i} of the row from a float.
+   *
+   * @param i the value's index in the row
+   * @param value the value
+   */
   void putFloat(int i, float value);
 
-  /** Writes value {@code i} of the row from a double. */
+  /**
+   * Writes value {@code i} of the row from a double.
+   *
+   * @param i the value's index in the row
+   * @param value the value
+   */
   void putDouble(int i, double value);
 
-  /** Writes value {@code i} of the row from an integer. */
+  /**
+   * Writes value {@code i} of the row from an integer.
+   *
+   * @param i the value's index in the row
+   * @param value the value
+   */
   void putLong(int i, long value);
 
   /**
-   * Writes values {@code i} onwards of the row, in bulk, from {@code count} floats in native byte
-   * order at {@code offset} of {@code base} (Spark's {@code Platform} addressing: a heap array
-   * and its byte offset, or null and an address).
+   * Writes values {@code i} onwards of the row from floats, in bulk.
+   *
+   * @param i the first value's index in the row
+   * @param values the values
    */
-  void putFloats(int i, Object base, long offset, int count);
+  void putFloats(int i, float[] values);
+
+  /**
+   * Returns the native address where value {@code i} of the row goes, for a bulk copy of floats
+   * in native byte order that {@link #wroteFloats} then completes; or -1 when the sink does not
+   * hold float32 values (they are then written one by one).
+   *
+   * @param i the value's index in the row
+   * @return the address, or -1
+   */
+  long floatsAddress(int i);
+
+  /**
+   * Completes a bulk copy of {@code count} floats to {@link #floatsAddress}{@code (i)}: the values
+   * are checked as the single puts check them.
+   *
+   * @param i the first value's index in the row
+   * @param count the floats copied
+   */
+  void wroteFloats(int i, int count);
 }

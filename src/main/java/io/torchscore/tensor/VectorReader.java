@@ -1,8 +1,5 @@
 package io.torchscore.tensor;
 
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.ArrayData;
-
 /**
  * Reads a Spark ML vector column, dense or sparse, of a fixed size, from its stored form
  * {@code struct<type: tinyint, size: int, indices: array<int>, values: array<double>>}
@@ -26,14 +23,14 @@ final class VectorReader implements FeatureReader {
   }
 
   @Override
-  public RowError read(InternalRow row, ValueSink sink) {
+  public RowError read(RowValues row, ValueSink sink) {
     if (row.isNullAt(index)) {
       return new RowError(ErrorReason.NULL_FEATURES, column, "is null");
     }
-    InternalRow vector = row.getStruct(index, FIELDS);
+    RowValues vector = row.getStruct(index, FIELDS);
     boolean sparse = vector.getByte(0) == SPARSE;
-    ArrayData values = vector.getArray(3);
-    int size = sparse ? vector.getInt(1) : values.numElements();
+    ArrayValues values = vector.getArray(3);
+    int size = sparse ? vector.getInt(1) : values.size();
     if (size != width) {
       return new RowError(
           ErrorReason.WRONG_SHAPE, column, "is a vector of size " + size + "; the model input takes " + width);
@@ -42,8 +39,8 @@ final class VectorReader implements FeatureReader {
       for (int i = 0; i < width; i++) {
         sink.putFloat(i, 0f);
       }
-      ArrayData indices = vector.getArray(2);
-      for (int i = 0; i < indices.numElements(); i++) {
+      ArrayValues indices = vector.getArray(2);
+      for (int i = 0; i < indices.size(); i++) {
         sink.putDouble(indices.getInt(i), values.getDouble(i));
       }
     } else {

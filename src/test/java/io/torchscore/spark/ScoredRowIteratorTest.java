@@ -18,6 +18,7 @@ import io.torchscore.SparkTestBase;
 import io.torchscore.config.ScoreSettings;
 import io.torchscore.config.ScoreSettings.OnError;
 import io.torchscore.model.GpuGate;
+import io.torchscore.sparkinternal.BatchBytes;
 import io.torchscore.tensor.BatchEncoder;
 import io.torchscore.tensor.InputLayout;
 import io.torchscore.tensor.OutputLayout;

@@ -2,16 +2,13 @@ package io.torchscore.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import org.apache.spark.unsafe.Platform;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two-floats-at-a-time scan of a copied float array ({@link InputBuffer#allFinite}) agrees
+ * The two-floats-at-a-time scan of a copied float array ({@link FiniteScan}) agrees
  * with {@link Float#isFinite} on the edge values of IEEE 754 single precision, at every position
  * of the pair, and on an odd count's last float.
  */
@@ -51,13 +48,19 @@ class FiniteScanTest {
   }
 
   private static boolean scan(float[] values) {
-    // In native memory at an odd float offset, as a row's slot of a batch buffer can be, between
-    // two NaNs that the scan must not read.
-    ByteBuffer buffer = ByteBuffer.allocateDirect((values.length + 2) * Float.BYTES).order(ByteOrder.nativeOrder());
-    FloatBuffer floats = buffer.asFloatBuffer();
-    floats.put(Float.NaN).put(values).put(Float.NaN);
-    long address = Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
-    assertThat(Platform.getInt(null, address + Float.BYTES)).isEqualTo(Float.floatToRawIntBits(values[0]));
-    return InputBuffer.allFinite(address + Float.BYTES, values.length);
+    // In a buffer at an odd and at an even float offset, as a row's slot of a batch buffer can be,
+    // between NaNs that the scan must not read.
+    boolean[] found = new boolean[2];
+    for (int offset = 1; offset <= 2; offset++) {
+      ByteBuffer buffer = ByteBuffer.allocateDirect((values.length + 3) * Float.BYTES).order(ByteOrder.nativeOrder());
+      FloatBuffer floats = buffer.asFloatBuffer();
+      floats.put(Float.NaN);
+      floats.put(offset == 2 ? Float.NaN : 0f);
+      floats.put(offset, values).put(offset + values.length, Float.NaN);
+      assertThat(buffer.getInt(offset * Float.BYTES)).isEqualTo(Float.floatToRawIntBits(values[0]));
+      found[offset - 1] = new FiniteScan(buffer).allFinite(offset, values.length);
+    }
+    assertThat(found[0]).as("the scan at an odd and an even offset").isEqualTo(found[1]);
+    return found[0];
   }
 }

@@ -3,6 +3,7 @@ package io.torchscore.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.torchscore.config.ImageSettings;
+import io.torchscore.sparkinternal.InternalRowValues;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ class ImageBombTest {
   void aDecompressionBombIsABadRowNotAnOutOfMemoryError() throws Exception {
     byte[] bomb = declaring(50_000, 50_000);
 
-    RowError error = reader.read(new GenericInternalRow(new Object[] {bomb}), new CountingSink());
+    RowError error = reader.read(new InternalRowValues().of(new GenericInternalRow(new Object[] {bomb})), new CountingSink());
 
     assertThat(bomb.length).isLessThan(200);
     assertThat(error.reason()).isEqualTo(ErrorReason.IMAGE_TOO_LARGE);
@@ -31,7 +32,7 @@ class ImageBombTest {
   void anOrdinaryImageIsRead() throws Exception {
     CountingSink sink = new CountingSink();
 
-    assertThat(reader.read(new GenericInternalRow(new Object[] {png(300, 200)}), sink)).isNull();
+    assertThat(reader.read(new InternalRowValues().of(new GenericInternalRow(new Object[] {png(300, 200)})), sink)).isNull();
     assertThat(sink.values).isEqualTo(3 * 224 * 224);
   }
 
@@ -73,7 +74,17 @@ class ImageBombTest {
     }
 
     @Override
-    public void putFloats(int i, Object base, long offset, int count) {
+    public void putFloats(int i, float[] floats) {
+      values = Math.max(values, i + floats.length);
+    }
+
+    @Override
+    public long floatsAddress(int i) {
+      return -1;
+    }
+
+    @Override
+    public void wroteFloats(int i, int count) {
       values = Math.max(values, i + count);
     }
   }

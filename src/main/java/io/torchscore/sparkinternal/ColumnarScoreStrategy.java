@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -23,12 +23,16 @@ import org.apache.spark.sql.execution.SparkStrategy;
  *
  * <p>Installed in the session's extra strategies by the first scoring step.
  */
-final class ColumnarScoreStrategy extends SparkStrategy implements Scala212Overrides.Strategy {
+public final class ColumnarScoreStrategy extends SparkStrategy implements Scala212Overrides.Strategy {
 
   private static final String[] COLUMNAR_SOURCES = {"LogicalRelation", "InMemoryRelation", "DataSourceV2ScanRelation"};
 
-  /** Adds the strategy to the session's extra strategies, once. */
-  static synchronized void install(SparkSession spark) {
+  /**
+   * Adds the strategy to the session's extra strategies, once.
+   *
+   * @param spark the session
+   */
+  public static synchronized void install(SparkSession spark) {
     try {
       Object experimental = spark.getClass().getMethod("experimental").invoke(spark);
       List<Object> strategies = ScalaSeqs.call(experimental, "extraStrategies");
@@ -52,7 +56,7 @@ final class ColumnarScoreStrategy extends SparkStrategy implements Scala212Overr
   @Override
   public scala.collection.immutable.Seq<SparkPlan> apply(LogicalPlan plan) {
     if (plan instanceof MapPartitions map
-        && map.func() instanceof ScoreStep step
+        && map.func() instanceof ColumnarStep step
         && step.columnar() != null
         && map.child() instanceof Project project
         && mayGiveColumns(project.child())) {
@@ -64,7 +68,7 @@ final class ColumnarScoreStrategy extends SparkStrategy implements Scala212Overr
     return ScalaSeqs.list(List.of());
   }
 
-  private SparkPlan plan(MapPartitions map, ScoreStep step, Project project) {
+  private SparkPlan plan(MapPartitions map, ColumnarStep step, Project project) {
     List<Expression> packed = ScalaSeqs.elements(project.productElement(0));
     if (packed.size() != 1 || !(packed.get(0) instanceof Alias alias) || !(alias.child() instanceof CreateNamedStruct row)) {
       return null;

@@ -1,5 +1,6 @@
-package io.torchscore.tensor;
+package io.torchscore.sparkinternal;
 
+import io.torchscore.tensor.ValueSink;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
@@ -45,7 +46,8 @@ final class ColumnarFloats {
 
   /**
    * Copies the array's {@code width} floats to the sink in bulk, when its vector holds them as
-   * floats (not dictionary codes) with no null among them; returns false (nothing copied) otherwise.
+   * floats (not dictionary codes) with no null among them and the sink holds floats; returns
+   * false (nothing copied) otherwise.
    */
   static boolean copy(ColumnarArray values, int width, ValueSink sink) {
     if (DATA == null) {
@@ -59,15 +61,10 @@ final class ColumnarFloats {
     long start = (long) (int) OFFSET.get(values) * Float.BYTES;
     if (vector instanceof OnHeapColumnVector) {
       float[] floats = (float[]) FLOATS.get(vector);
-      if (floats == null) {
-        return false;
-      }
-      sink.putFloats(0, floats, Platform.FLOAT_ARRAY_OFFSET + start, width);
-      return true;
+      return floats != null && SinkFloats.copy(floats, Platform.FLOAT_ARRAY_OFFSET + start, width, sink);
     }
     if (vector instanceof OffHeapColumnVector offHeap) {
-      sink.putFloats(0, null, offHeap.valuesNativeAddress() + start, width);
-      return true;
+      return SinkFloats.copy(null, offHeap.valuesNativeAddress() + start, width, sink);
     }
     return false;
   }

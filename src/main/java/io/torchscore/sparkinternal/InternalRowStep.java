@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -22,8 +22,7 @@ import scala.collection.immutable.Nil$;
 
 /**
  * Adds a function over a partition's rows, in Spark's internal format, to a DataFrame's query
- * plan: the one place the spark package uses Spark's internal API (the model package's is
- * DriverFileServer), pinned by the plan tests on Spark 3.5 and 4.0.
+ * plan, pinned by the plan tests on Spark 3.5 and 4.0.
  *
  * <p>{@code Dataset.mapPartitions} would convert every row to a {@link Row} and back (boxing every
  * float of a feature array, twice). Here the rows are packed into one struct column, which the
@@ -33,7 +32,7 @@ import scala.collection.immutable.Nil$;
  * {@link MapPartitions} node, so it is lazy, usable on streams, and shown in {@code explain()} by
  * the function's {@code toString}.
  */
-final class InternalRowStep {
+public final class InternalRowStep {
 
   private static final String ROW = "torchscore_row";
   private static final String SCORED = "torchscore_scored";
@@ -51,7 +50,7 @@ final class InternalRowStep {
    * @param outputSchema the schema of the rows the step returns
    * @return the mapped rows, lazy
    */
-  static Dataset<Row> map(
+  public static Dataset<Row> map(
       Dataset<Row> input,
       String[] held,
       Function1<Iterator<Object>, Iterator<Object>> step,

@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import java.io.Serializable;
 import java.util.Iterator;
@@ -17,7 +17,7 @@ import org.apache.spark.sql.vectorized.ColumnarBatch;
  * one struct column whose fields are the input's carried vectors, as they are, and the
  * predictions' new vectors. Spark turns it into rows where the next operator needs them.
  */
-final class ColumnarPartition implements Serializable {
+public final class ColumnarPartition implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -29,12 +29,14 @@ final class ColumnarPartition implements Serializable {
   private final int appended;
 
   /**
+   * Creates the function over a partition's batches.
+   *
    * @param scorer scores whole rows of the columns read
    * @param read the columns scoring reads, in the order it reads them
    * @param scored the columns returned: the carried ones, then the predictions (and the error)
    * @param appended how many of the returned columns scoring appends
    */
-  ColumnarPartition(PartitionScorer scorer, StructType read, StructType scored, int appended) {
+  public ColumnarPartition(PartitionScorer scorer, StructType read, StructType scored, int appended) {
     this.scorer = scorer;
     this.read = read;
     this.scored = scored;
@@ -49,9 +51,9 @@ final class ColumnarPartition implements Serializable {
    * @param carriedOrdinals each carried column's index in the input batch
    * @return the scored batches, lazily
    */
-  Iterator<ColumnarBatch> score(Iterator<ColumnarBatch> batches, int[] readOrdinals, int[] carriedOrdinals) {
+  public Iterator<ColumnarBatch> score(Iterator<ColumnarBatch> batches, int[] readOrdinals, int[] carriedOrdinals) {
     BatchRows rows = new BatchRows();
-    ScoredRowIterator scoredRows = scorer.open(rows).segmented();
+    ScoredRows scoredRows = scorer.open(rows).segmented();
     int carried = scored.size() - appended;
     DataType[] types = new DataType[appended];
     WritableColumnVector[] predictions = new WritableColumnVector[appended];

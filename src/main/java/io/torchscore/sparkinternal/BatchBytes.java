@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.UserDefinedType;
  * cost per value (Spark's generic rows box each value). Arrays of fixed-width values are sized
  * from their length, without reading them.
  */
-final class BatchBytes implements Serializable {
+public final class BatchBytes implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
@@ -36,23 +36,38 @@ final class BatchBytes implements Serializable {
    * @param schema the input rows' schema
    * @param max the most bytes of rows a batch holds ({@code spark.torchscore.batch.rows.max.bytes})
    */
-  BatchBytes(StructType schema, long max) {
+  public BatchBytes(StructType schema, long max) {
     this.schema = schema;
     this.max = max;
   }
 
-  /** Returns whether a row of {@code bytes} joins a batch already holding {@code held}: a first row always does. */
-  boolean fits(long held, long bytes) {
+  /**
+   * Returns whether a row of {@code bytes} joins a batch already holding {@code held}: a first row always does.
+   *
+   * @param held the bytes of the batch's rows so far
+   * @param bytes the row's bytes
+   * @return whether the row joins the batch
+   */
+  public boolean fits(long held, long bytes) {
     return held == 0 || held + bytes <= max;
   }
 
-  /** Returns the most bytes of rows a batch holds (its first row aside). */
-  long max() {
+  /**
+   * Returns the most bytes of rows a batch holds (its first row aside).
+   *
+   * @return the bytes
+   */
+  public long max() {
     return max;
   }
 
-  /** Returns the estimated heap bytes of a row of the schema. */
-  long of(InternalRow row) {
+  /**
+   * Returns the estimated heap bytes of a row of the schema.
+   *
+   * @param row the row
+   * @return the bytes
+   */
+  public long of(InternalRow row) {
     if (row instanceof UnsafeRow unsafe) {
       return unsafe.getSizeInBytes();
     }

@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.trees.TreeNode;

@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;

@@ -1,13 +1,18 @@
-package io.torchscore.tensor;
+package io.torchscore.sparkinternal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.torchscore.tensor.ValueSink;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.vectorized.ColumnarArray;
-import org.apache.spark.unsafe.Platform;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +40,9 @@ class ColumnarFloatsTest {
   private static float[] copied(ColumnarArray array) {
     Sink sink = new Sink();
     assertThat(ColumnarFloats.copy(array, WIDTH, sink)).isTrue();
-    return sink.values;
+    float[] values = new float[WIDTH];
+    sink.floats.get(0, values);
+    return values;
   }
 
   @Test
@@ -61,28 +68,37 @@ class ColumnarFloatsTest {
     }
   }
 
-  /** Keeps what it is given, as a batch's buffer would. */
+  /** Keeps what it is given in native memory, as a batch's buffer would. */
   private static final class Sink implements ValueSink {
-    private final float[] values = new float[WIDTH];
+    private final ByteBuffer bytes = ByteBuffer.allocateDirect(WIDTH * Float.BYTES).order(ByteOrder.nativeOrder());
+    private final FloatBuffer floats = bytes.asFloatBuffer();
 
     @Override
     public void putFloat(int i, float value) {
-      values[i] = value;
+      floats.put(i, value);
     }
 
     @Override
     public void putDouble(int i, double value) {
-      values[i] = (float) value;
+      floats.put(i, (float) value);
     }
 
     @Override
     public void putLong(int i, long value) {
-      values[i] = value;
+      floats.put(i, value);
     }
 
     @Override
-    public void putFloats(int i, Object base, long offset, int count) {
-      Platform.copyMemory(base, offset, values, Platform.FLOAT_ARRAY_OFFSET + (long) i * Float.BYTES, (long) count * Float.BYTES);
+    public void putFloats(int i, float[] values) {
+      floats.put(i, values);
     }
+
+    @Override
+    public long floatsAddress(int i) {
+      return Pointer.nativeValue(Native.getDirectBufferPointer(bytes)) + (long) i * Float.BYTES;
+    }
+
+    @Override
+    public void wroteFloats(int i, int count) {}
   }
 }

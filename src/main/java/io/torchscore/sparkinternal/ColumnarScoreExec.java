@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import java.util.List;
 import org.apache.spark.rdd.RDD;
@@ -27,7 +27,7 @@ public final class ColumnarScoreExec extends SparkPlan
 
   private final SparkPlan child;
   private final Attribute scored;
-  private final ScoreStep step;
+  private final ColumnarStep step;
   private final int[] readOrdinals;
   private final int[] carriedOrdinals;
 
@@ -38,7 +38,7 @@ public final class ColumnarScoreExec extends SparkPlan
    * @param readOrdinals the index in the child's output of each column scoring reads
    * @param carriedOrdinals the index in the child's output of each column carried to the output
    */
-  public ColumnarScoreExec(SparkPlan child, Attribute scored, ScoreStep step, int[] readOrdinals, int[] carriedOrdinals) {
+  public ColumnarScoreExec(SparkPlan child, Attribute scored, ColumnarStep step, int[] readOrdinals, int[] carriedOrdinals) {
     this.child = child;
     this.scored = scored;
     this.step = step;
@@ -81,7 +81,7 @@ public final class ColumnarScoreExec extends SparkPlan
 
   @Override
   public RDD<InternalRow> doExecute() {
-    ScorePartitionFunction scorer = step.rows();
+    ColumnarStep scorer = step;
     boolean split = step.split();
     List<Attribute> columns = ScalaSeqs.call(child, "output");
     DataType[] types = columns.stream().map(Attribute::dataType).toArray(DataType[]::new);
@@ -107,7 +107,7 @@ public final class ColumnarScoreExec extends SparkPlan
                       return split ? new GenericInternalRow(new Object[] {pick(row, carried, types), all}) : all;
                     }
                   };
-              java.util.Iterator<InternalRow> scoredRows = scorer.call(packed);
+              java.util.Iterator<InternalRow> scoredRows = scorer.scoreRows(packed);
               return new java.util.Iterator<InternalRow>() {
                 @Override
                 public boolean hasNext() {

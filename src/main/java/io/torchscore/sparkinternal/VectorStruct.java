@@ -1,4 +1,4 @@
-package io.torchscore.spark;
+package io.torchscore.sparkinternal;
 
 import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructType;

@@ -1,0 +1,25 @@
+package io.torchscore.sparkinternal;
+
+import io.torchscore.tensor.ValueSink;
+import org.apache.spark.unsafe.Platform;
+
+/** Copies floats from where Spark holds them into a value sink's native memory, in one copy. */
+final class SinkFloats {
+
+  private SinkFloats() {}
+
+  /**
+   * Copies {@code count} floats at {@code offset} of {@code base} (Spark's {@code Platform}
+   * addressing: a heap array and its byte offset, or null and an address) to the row's first
+   * values; returns false (nothing copied) when the sink does not hold floats.
+   */
+  static boolean copy(Object base, long offset, int count, ValueSink sink) {
+    long to = sink.floatsAddress(0);
+    if (to < 0) {
+      return false;
+    }
+    Platform.copyMemory(base, offset, null, to, (long) count * Float.BYTES);
+    sink.wroteFloats(0, count);
+    return true;
+  }
+}
