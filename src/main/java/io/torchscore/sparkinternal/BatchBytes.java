@@ -79,7 +79,8 @@ public final class BatchBytes implements Serializable {
     for (int i = 0; i < type.size(); i++) {
       if (!row.isNullAt(i)) {
         DataType stored = stored(type.fields()[i].dataType());
-        bytes += value(row.get(i, stored), stored);
+        // A number's size does not depend on its value: it is not read (a view of a vector would box it).
+        bytes += isNested(stored) ? value(row.get(i, stored), stored) : VALUE;
       }
     }
     return bytes;
