@@ -106,6 +106,8 @@ final class BatchForwards {
       sizer.outOfMemory(batch.asked, batch.fitted);
     } else if (batch.bytesCut) {
       sizer.bytesBound(batch.asked, batch.size);
+    } else if (batch.inputCut) {
+      sizer.inputBound(batch.asked, batch.size);
     } else {
       sizer.timed(batch.asked, good, nanos);
     }

@@ -4,7 +4,8 @@ package io.torchscore.spark;
  * Chooses a batch size from timed batches: starting small, it doubles the batch and keeps the
  * fastest size seen. It stops growing when {@code patience} doublings in a row have not beaten
  * the fastest rate by a threshold, at a CUDA out-of-memory (the batch that fitted is the bound),
- * at a batch the heap's byte bound cut short, or at the most rows allowed.
+ * at a batch the heap's byte bound cut short, at the size of the input's own batches (a scan's
+ * columnar batches, which a scoring batch never spans), or at the most rows allowed.
  *
  * <p>At each size the first batch is not timed (TorchScript re-optimises for each new input
  * shape), and the rate is the fastest of at least {@code minBatches} batches taking together at
@@ -49,6 +50,10 @@ final class BatchSizeChooser {
   private int best;
   private double bestRate;
   private int misses;
+  private int largestTimed;
+  // This size's batches in a row that the input's batches ended short, and the most rows among them.
+  private int inputCuts;
+  private int largestInputCut;
   private int chosen;
   private final StringBuilder history = new StringBuilder();
 
@@ -96,6 +101,8 @@ final class BatchSizeChooser {
     if (done() || asked != size || rows != size) {
       return; // a partition's last batch, bad rows left out, or a size no longer tried
     }
+    inputCuts = 0;
+    largestInputCut = 0;
     if (!warmedUp) {
       warmedUp = true;
       return;
@@ -113,6 +120,7 @@ final class BatchSizeChooser {
       best = size;
       bestRate = rate;
     }
+    largestTimed = size;
     misses = gained ? 0 : misses + 1;
     if (misses >= limits.patience() || size >= max) {
       choose(best);
@@ -152,6 +160,31 @@ final class BatchSizeChooser {
     }
   }
 
+  /**
+   * Takes a batch read for {@code asked} rows that the input's own batch ended at {@code rows} (a
+   * scan's columnar batch: a scoring batch never spans two). A file's last batch is short too, so
+   * only {@code patience} such batches in a row, with no whole batch between them, make the
+   * input's batch (the most rows among them) the bound: the size is then chosen among those
+   * timed, or that bound is timed when it is larger than any size timed.
+   */
+  void inputBound(int asked, int rows) {
+    if (done() || asked != size || rows >= size) {
+      return;
+    }
+    inputCuts++;
+    largestInputCut = Math.max(largestInputCut, rows);
+    if (inputCuts < limits.patience()) {
+      return;
+    }
+    max = Math.max(1, largestInputCut);
+    note(asked + ": the input's batches hold " + max + " rows");
+    if (largestTimed >= max) {
+      choose(Math.min(best, max));
+    } else {
+      next(max);
+    }
+  }
+
   /** Returns what was timed, e.g. {@code 16: 1,200 rows/s; 32: 1,150 rows/s}. */
   String history() {
     return history.toString();
@@ -167,6 +200,8 @@ final class BatchSizeChooser {
     timed = 0;
     fastestRate = 0;
     timedNanos = 0;
+    inputCuts = 0;
+    largestInputCut = 0;
   }
 
   private void choose(int rows) {

@@ -95,6 +95,11 @@ final class BatchSizeProbe {
       whileTiming(() -> chooser.bytesBound(asked, rows));
     }
 
+    @Override
+    public void inputBound(int asked, int rows) {
+      whileTiming(() -> chooser.inputBound(asked, rows));
+    }
+
     /** Gives the chooser what this partition learned, when it is the one timing and no size is chosen yet. */
     private void whileTiming(Runnable step) {
       synchronized (BatchSizeProbe.this) {

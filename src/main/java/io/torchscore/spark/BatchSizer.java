@@ -30,6 +30,9 @@ interface BatchSizer {
   /** Takes a timed batch that {@code batch.rows.max.bytes} cut at {@code rows}. */
   void bytesBound(int asked, int rows);
 
+  /** Takes a timed batch that its input's own batch (a scan's columnar batch) ended at {@code rows}. */
+  void inputBound(int asked, int rows);
+
   /** Says the partition ended: another task may go on timing. */
   void finished();
 
@@ -59,6 +62,9 @@ interface BatchSizer {
 
       @Override
       public void bytesBound(int asked, int rows) {}
+
+      @Override
+      public void inputBound(int asked, int rows) {}
 
       @Override
       public void finished() {}

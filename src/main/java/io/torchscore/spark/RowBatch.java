@@ -57,13 +57,15 @@ final class RowBatch implements AutoCloseable {
   long encodeNanos;
   long forwardNanos;
   // Timed for the sizer: the rows asked for, the tensors' copies, forward and decode, and
-  // whether the device ran out of memory (then the most rows that fitted) or the bytes cut it.
+  // whether the device ran out of memory (then the most rows that fitted), the bytes cut it, or
+  // its input's batch (a columnar batch) ended before it filled.
   int asked;
   boolean timed;
   long timedNanos;
   boolean outOfMemory;
   int fitted;
   boolean bytesCut;
+  boolean inputCut;
 
   /**
    * @param encoders makes an encoder for a batch of so many rows

@@ -178,6 +178,7 @@ final class ScoredRowIterator implements ScoredRows {
       position++;
     }
     batch.bytesCut = carried != null;
+    batch.inputCut = segmented && !batch.bytesCut && batch.size < limit;
     metrics.nonFiniteInputs(batch.encoder.nanValues(), batch.encoder.infiniteValues());
     batch.encodeNanos = System.nanoTime() - readStart;
     batch.forwardNanos = 0;

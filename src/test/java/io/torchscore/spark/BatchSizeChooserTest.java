@@ -162,6 +162,54 @@ class BatchSizeChooserTest {
   }
 
   @Test
+  void theInputsBatchesBoundTheSizeAndTheFastestTimedIsChosen() {
+    // A scan's batches of 64 rows: 16, 32 and 64 are timed (each doubling doubles the rate),
+    // then every batch of 128 is cut at 64 by the input; patience (2) such cuts in a row end the
+    // growth, with 64 chosen, already timed.
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+    time(chooser, 16, 1_000_000L);
+    time(chooser, 32, 1_000_000L);
+    time(chooser, 64, 1_000_000L);
+    assertThat(chooser.size()).isEqualTo(128);
+    chooser.inputBound(128, 64);
+    assertThat(chooser.done()).isFalse();
+    chooser.inputBound(128, 64);
+
+    assertThat(chooser.chosen()).isEqualTo(64);
+  }
+
+  @Test
+  void anInputBatchLargerThanAnySizeTimedIsTimedThere() {
+    // Batches of 100 rows: 128 is cut at 100 twice, so 100 is timed, and gains: it is chosen.
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+    time(chooser, 16, 1_000_000L);
+    time(chooser, 32, 1_000_000L);
+    time(chooser, 64, 1_000_000L);
+    chooser.inputBound(128, 100);
+    chooser.inputBound(128, 36);
+    assertThat(chooser.size()).isEqualTo(100);
+    time(chooser, 100, 1_000_000L);
+
+    assertThat(chooser.chosen()).isEqualTo(100);
+  }
+
+  @Test
+  void aShortLastBatchBetweenWholeOnesDoesNotBoundTheSize() {
+    // Input batches of 200 rows: each gives one whole batch of 128 and a short one of 72, so the
+    // cuts never come in a row, and 128 is timed as any size.
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+    time(chooser, 16, 1_000_000L);
+    time(chooser, 32, 1_000_000L);
+    time(chooser, 64, 1_000_000L);
+    for (int i = 0; i < 4; i++) {
+      chooser.timed(128, 128, 1_000_000L);
+      chooser.inputBound(128, 72);
+    }
+    assertThat(chooser.size()).isEqualTo(256);
+    assertThat(chooser.done()).isFalse();
+  }
+
+  @Test
   void aSmallMaximumIsTheOnlySizeTried() {
     // batch.max.bytes allows 13 rows of 224 x 224 float images (8 MiB on a CPU).
     BatchSizeChooser chooser = new BatchSizeChooser(BatchSizeChooser.Limits.of(13));
