@@ -2,12 +2,6 @@ package io.torchscore.sparkinternal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.jna.Native;
-import com.sun.jna.Pointer;
-import io.torchscore.tensor.ValueSink;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import org.apache.spark.sql.execution.vectorized.OffHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
@@ -38,7 +32,7 @@ class ColumnarFloatsTest {
   }
 
   private static float[] copied(ColumnarArray array) {
-    Sink sink = new Sink();
+    NativeFloatSink sink = new NativeFloatSink(WIDTH);
     assertThat(ColumnarFloats.copy(array, WIDTH, sink)).isTrue();
     float[] values = new float[WIDTH];
     sink.floats.get(0, values);
@@ -64,41 +58,7 @@ class ColumnarFloatsTest {
   void nullElementsAreLeftToTheValueByValueRead() {
     try (WritableColumnVector column = arrays(new OnHeapColumnVector(3, DataTypes.createArrayType(DataTypes.FloatType)))) {
       column.arrayData().putNull(4);
-      assertThat(ColumnarFloats.copy(column.getArray(0), WIDTH, new Sink())).isFalse();
+      assertThat(ColumnarFloats.copy(column.getArray(0), WIDTH, new NativeFloatSink(WIDTH))).isFalse();
     }
-  }
-
-  /** Keeps what it is given in native memory, as a batch's buffer would. */
-  private static final class Sink implements ValueSink {
-    private final ByteBuffer bytes = ByteBuffer.allocateDirect(WIDTH * Float.BYTES).order(ByteOrder.nativeOrder());
-    private final FloatBuffer floats = bytes.asFloatBuffer();
-
-    @Override
-    public void putFloat(int i, float value) {
-      floats.put(i, value);
-    }
-
-    @Override
-    public void putDouble(int i, double value) {
-      floats.put(i, (float) value);
-    }
-
-    @Override
-    public void putLong(int i, long value) {
-      floats.put(i, value);
-    }
-
-    @Override
-    public void putFloats(int i, float[] values) {
-      floats.put(i, values);
-    }
-
-    @Override
-    public long floatsAddress(int i) {
-      return Pointer.nativeValue(Native.getDirectBufferPointer(bytes)) + (long) i * Float.BYTES;
-    }
-
-    @Override
-    public void wroteFloats(int i, int count) {}
   }
 }
