@@ -15,9 +15,6 @@ import java.nio.LongBuffer;
  */
 final class InputBuffer implements ValueSink {
 
-  // The floats written before they are checked: 16 KiB.
-  private static final int CHUNK = 4096;
-
   private final InputSpec spec;
   private final int width;
   private final int elementBytes;
@@ -132,9 +129,9 @@ final class InputBuffer implements ValueSink {
       }
       return;
     }
-    // In chunks, each checked while the CPU's first-level cache still holds it (see SinkFloats).
-    for (int from = 0; from < values.length; from += CHUNK) {
-      int n = Math.min(CHUNK, values.length - from);
+    // In chunks, each checked while the CPU's first-level cache still holds it.
+    for (int from = 0; from < values.length; from += FLOATS_CHUNK) {
+      int n = Math.min(FLOATS_CHUNK, values.length - from);
       floats.put(offset + i + from, values, from, n);
       wroteFloats(i + from, n);
     }

@@ -150,9 +150,7 @@ class BatchSizeChooserTest {
 
   @Test
   void theHeapsByteBoundCapsTheSizeAndItIsTimedThere() {
-    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
-    time(chooser, 16, 1_000_000L);
-    time(chooser, 32, 1_000_000L);
+    BatchSizeChooser chooser = timedAt(16, 32);
     // 64 rows asked, the bytes cut the batch at 40: 40 is tried, and is the last size.
     chooser.bytesBound(64, 40);
     assertThat(chooser.size()).isEqualTo(40);
@@ -166,10 +164,7 @@ class BatchSizeChooserTest {
     // A scan's batches of 64 rows: 16, 32 and 64 are timed (each doubling doubles the rate),
     // then every batch of 128 is cut at 64 by the input; patience (2) such cuts in a row end the
     // growth, with 64 chosen, already timed.
-    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
-    time(chooser, 16, 1_000_000L);
-    time(chooser, 32, 1_000_000L);
-    time(chooser, 64, 1_000_000L);
+    BatchSizeChooser chooser = timedAt(16, 32, 64);
     assertThat(chooser.size()).isEqualTo(128);
     chooser.inputBound(128, 64);
     assertThat(chooser.done()).isFalse();
@@ -181,10 +176,7 @@ class BatchSizeChooserTest {
   @Test
   void anInputBatchLargerThanAnySizeTimedIsTimedThere() {
     // Batches of 100 rows: 128 is cut at 100 twice, so 100 is timed, and gains: it is chosen.
-    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
-    time(chooser, 16, 1_000_000L);
-    time(chooser, 32, 1_000_000L);
-    time(chooser, 64, 1_000_000L);
+    BatchSizeChooser chooser = timedAt(16, 32, 64);
     chooser.inputBound(128, 100);
     chooser.inputBound(128, 36);
     assertThat(chooser.size()).isEqualTo(100);
@@ -197,10 +189,7 @@ class BatchSizeChooserTest {
   void aShortLastBatchBetweenWholeOnesDoesNotBoundTheSize() {
     // Input batches of 200 rows: each gives one whole batch of 128 and a short one of 72, so the
     // cuts never come in a row, and 128 is timed as any size.
-    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
-    time(chooser, 16, 1_000_000L);
-    time(chooser, 32, 1_000_000L);
-    time(chooser, 64, 1_000_000L);
+    BatchSizeChooser chooser = timedAt(16, 32, 64);
     for (int i = 0; i < 4; i++) {
       chooser.timed(128, 128, 1_000_000L);
       chooser.inputBound(128, 72);
@@ -228,6 +217,15 @@ class BatchSizeChooserTest {
       chooser.timed(size, size, nanos.applyAsLong(size));
     }
     assertThat(chooser.done()).isTrue();
+    return chooser;
+  }
+
+  /** Returns a chooser (LIMITS) whose first sizes were timed in turn at 1 ms a batch, each doubling a gain. */
+  private static BatchSizeChooser timedAt(int... sizes) {
+    BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
+    for (int size : sizes) {
+      time(chooser, size, 1_000_000L);
+    }
     return chooser;
   }
 

@@ -2,6 +2,7 @@ package io.torchscore.sparkinternal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.torchscore.tensor.ValueSink;
 import java.util.List;
 import org.apache.spark.unsafe.Platform;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class SinkFloatsTest {
 
   @Test
   void aWideRowIsCopiedAndCheckedChunkByChunk() {
-    int width = 2 * SinkFloats.CHUNK + 7;
+    int width = 2 * ValueSink.FLOATS_CHUNK + 7;
     float[] values = new float[width];
     for (int k = 0; k < width; k++) {
       values[k] = k * 0.5f;
