@@ -1,5 +1,8 @@
 package io.torchscore.spark;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Chooses a batch size from timed batches: starting small, it doubles the batch and keeps the
  * fastest size seen. It stops growing when {@code patience} doublings in a row have not beaten
@@ -12,6 +15,14 @@ package io.torchscore.spark;
  * least {@code minNanos}: a busy machine only ever slows a batch down, so the fastest batch is the
  * size's own speed, and one slow doubling does not stop the growth while the next one gains. Pure
  * logic, fed by the scoring task: the same timings always give the same choice. Not thread-safe.
+ *
+ * <p>Before it keeps a fastest size timed earlier than the last, it times that size again: the
+ * sizes after it were timed later, and a machine that slowed down meanwhile (another task ramping
+ * up beside this one, a neighbour on the host) makes every later size look slower. When the
+ * fastest size is still as fast (within the threshold), the choice is made. When it slowed down
+ * too, the sizes after it are judged against its new rate, the fastest of them all is kept, and
+ * the growth goes on from the largest size timed. The choice is the largest size timed after the
+ * fastest whose rate is within the threshold of it, or the fastest.
  */
 final class BatchSizeChooser {
 
@@ -20,7 +31,8 @@ final class BatchSizeChooser {
    *
    * @param start the first size tried
    * @param max the most rows a batch may hold (the tensor byte bound applied)
-   * @param minGain the least relative gain (0.05: 5 %) over the fastest size that counts
+   * @param minGain the threshold (0.05: 5 %): the least gain over the fastest size that counts,
+   *     and the most a larger size chosen over it, or it timed again, may be slower
    * @param patience doublings in a row without that gain that stop the growth
    * @param minBatches timed batches per size, at least
    * @param minNanos timed nanoseconds per size, at least
@@ -54,6 +66,9 @@ final class BatchSizeChooser {
   // This size's batches in a row that the input's batches ended short, and the most rows among them.
   private int inputCuts;
   private int largestInputCut;
+  // The sizes timed after the fastest one, with their rates, while it stays the fastest.
+  private final List<Timed> sinceBest = new ArrayList<>();
+  private boolean rechecking;
   private int chosen;
   private final StringBuilder history = new StringBuilder();
 
@@ -114,19 +129,56 @@ final class BatchSizeChooser {
       return;
     }
     double rate = fastestRate;
+    if (rechecking) {
+      recheckedAt(rate);
+      return;
+    }
     note(String.format(java.util.Locale.ROOT, "%d: %,.0f rows/s", size, rate));
     boolean gained = best == 0 || rate >= bestRate * (1 + limits.minGain());
     if (rate > bestRate) {
       best = size;
       bestRate = rate;
+      sinceBest.clear();
+    } else {
+      sinceBest.add(new Timed(size, rate));
     }
     largestTimed = size;
     misses = gained ? 0 : misses + 1;
     if (misses >= limits.patience() || size >= max) {
-      choose(best);
+      if (best == size) {
+        choose(best);
+      } else {
+        next(best);
+        rechecking = true;
+      }
       return;
     }
     next(Math.min(max, size * 2));
+  }
+
+  /** Takes the fastest size's rate timed again, after the sizes that did not beat it. */
+  private void recheckedAt(double rate) {
+    note(String.format(java.util.Locale.ROOT, "%d again: %,.0f rows/s", size, rate));
+    if (rate >= bestRate * (1 - limits.minGain())) {
+      chooseLargestNearBest();
+      return;
+    }
+    bestRate = rate;
+    misses = sinceBest.size();
+    for (int i = 0; i < sinceBest.size(); i++) {
+      Timed later = sinceBest.get(i);
+      if (later.rate() > bestRate) {
+        best = later.size();
+        bestRate = later.rate();
+        misses = sinceBest.size() - 1 - i;
+      }
+    }
+    sinceBest.subList(0, sinceBest.size() - misses).clear();
+    if (misses >= limits.patience() || largestTimed >= max) {
+      chooseLargestNearBest();
+    } else {
+      next(Math.min(max, largestTimed * 2));
+    }
   }
 
   /**
@@ -196,6 +248,7 @@ final class BatchSizeChooser {
 
   private void next(int rows) {
     size = rows;
+    rechecking = false;
     warmedUp = false;
     timed = 0;
     fastestRate = 0;
@@ -204,7 +257,25 @@ final class BatchSizeChooser {
     largestInputCut = 0;
   }
 
+  /**
+   * Chooses the largest size timed after the fastest one within the threshold of its rate, or the
+   * fastest: a larger batch spreads the per-batch costs that its timing misses (the scan's and
+   * the task's own work between batches) over more rows, and the fastest batch of a small size,
+   * timed more often in the same time, is the likelier outlier.
+   */
+  private void chooseLargestNearBest() {
+    int rows = best;
+    for (Timed later : sinceBest) {
+      if (later.rate() >= bestRate * (1 - limits.minGain())) {
+        rows = later.size();
+      }
+    }
+    choose(rows);
+  }
+
   private void choose(int rows) {
     chosen = rows;
   }
+
+  private record Timed(int size, double rate) {}
 }

@@ -25,12 +25,63 @@ class BatchSizeChooserTest {
     // (+49 %). A plateau needs a ceiling: past 256 rows each row costs 10 us instead.
     IntToLongFunction script = rows -> 1_000_000L + (rows <= 256 ? rows * 1_000L : 256_000L + (rows - 256) * 10_000L);
     // 256: 256 / 1.256 ms = 203,822 rows/s; 512: 512 / 3.816 ms = 134,172 and 1,024: 1,024 /
-    // 8.936 ms = 114,593: two doublings without a gain, so 256 stays.
+    // 8.936 ms = 114,593: two doublings without a gain. 256 is timed again, as fast as before,
+    // so it stays.
     List<Integer> sizes = new ArrayList<>();
     BatchSizeChooser chooser = run(LIMITS, script, sizes);
 
     assertThat(chooser.chosen()).isEqualTo(256);
-    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 512, 1024);
+    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 512, 1024, 256);
+  }
+
+  @Test
+  void aLargerSizeWithinTheThresholdOfTheFastestIsChosen() {
+    // Rows free at 1 ms per call up to 256 rows (256,000 rows/s); 512 rows take 2.062 ms
+    // (248,303 rows/s, 3.0 % slower) and 1,024 take 5 ms (204,800, 20 % slower). 256 is timed
+    // again at the same rate; 512 is within 5 % of it, so the larger size is chosen.
+    IntToLongFunction script = rows -> rows <= 256 ? 1_000_000L : rows == 512 ? 2_062_000L : 5_000_000L;
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, script, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(512);
+    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 512, 1024, 256);
+  }
+
+  @Test
+  void aMachineThatSlowedDownAfterTheFastestSizeDoesNotStopTheGrowth() {
+    // 1 ms per call, rows free (each doubling doubles the rate), until the machine slows down
+    // when the first batch of 128 rows runs: from then on every call takes 8 ms. 64 ran at
+    // 64,000 rows/s; 128 at 16,000 and 256 at 32,000, two doublings without a gain. 64 is timed
+    // again: 8,000 rows/s, slower too, so the later sizes are judged against that. 256 is the
+    // fastest and the growth goes on: 512 at 64,000 and 1,024 at 128,000, the most rows.
+    boolean[] slow = {false};
+    IntToLongFunction script = rows -> {
+      slow[0] |= rows == 128;
+      return slow[0] ? 8_000_000L : 1_000_000L;
+    };
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, script, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(1024);
+    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 64, 512, 1024);
+    assertThat(chooser.history()).contains("64 again: 8,000 rows/s");
+  }
+
+  @Test
+  void aSlowerRecheckKeepsTheFastestSizeWhenNoLaterOneBeatsIt() {
+    // Rows free at 1 ms per call up to 64 rows (64,000 rows/s); 128 and 256 take 40 ms (3,200
+    // and 6,400 rows/s), and from then on every batch of 64 takes 8 ms (8,000 rows/s): slower
+    // than before, but still faster than 128 and 256, so 64 is chosen.
+    boolean[] slow = {false};
+    IntToLongFunction script = rows -> {
+      slow[0] |= rows == 256;
+      return rows >= 128 ? 40_000_000L : slow[0] ? 8_000_000L : 1_000_000L;
+    };
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, script, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(64);
+    assertThat(sizes).containsExactly(16, 32, 64, 128, 256, 64);
   }
 
   @Test
