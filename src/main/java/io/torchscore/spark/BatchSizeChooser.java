@@ -5,10 +5,15 @@ import java.util.List;
 
 /**
  * Chooses a batch size from timed batches: starting small, it doubles the batch and keeps the
- * fastest size seen. It stops growing when {@code patience} doublings in a row have not beaten
- * the fastest rate by a threshold, at a CUDA out-of-memory (the batch that fitted is the bound),
- * at a batch the heap's byte bound cut short, at the size of the input's own batches (a scan's
- * columnar batches, which a scoring batch never spans), or at the most rows allowed.
+ * fastest size seen. It stops growing when {@code patience} doublings in a row are slower than
+ * the fastest size by more than a threshold, at a CUDA out-of-memory (the batch that fitted is
+ * the bound), at a batch the heap's byte bound cut short, at the size of the input's own batches
+ * (a scan's columnar batches, which a scoring batch never spans), or at the most rows allowed.
+ * Sizes as fast as the fastest, within the threshold, keep the growth going: a larger batch
+ * spreads the per-batch costs that its timing misses (the scan's and the task's own work between
+ * batches) over more rows, and the fastest batch of a small size, timed more often in the same
+ * time, is the likelier outlier. So the choice is the largest size timed after the fastest whose
+ * rate is within the threshold of it, or the fastest.
  *
  * <p>At each size the first batch is not timed (TorchScript re-optimises for each new input
  * shape), and the rate is the fastest of at least {@code minBatches} batches taking together at
@@ -21,8 +26,7 @@ import java.util.List;
  * up beside this one, a neighbour on the host) makes every later size look slower. When the
  * fastest size is still as fast (within the threshold), the choice is made. When it slowed down
  * too, the sizes after it are judged against its new rate, the fastest of them all is kept, and
- * the growth goes on from the largest size timed. The choice is the largest size timed after the
- * fastest whose rate is within the threshold of it, or the fastest.
+ * the growth goes on from the largest size timed.
  */
 final class BatchSizeChooser {
 
@@ -31,20 +35,21 @@ final class BatchSizeChooser {
    *
    * @param start the first size tried
    * @param max the most rows a batch may hold (the tensor byte bound applied)
-   * @param minGain the threshold (0.05: 5 %): the least gain over the fastest size that counts,
-   *     and the most a larger size chosen over it, or it timed again, may be slower
-   * @param patience doublings in a row without that gain that stop the growth
+   * @param threshold how much slower than the fastest size (0.05: 5 %) a size may be and still
+   *     count as fast: chosen over it when larger, or confirming it when timed again
+   * @param patience doublings in a row slower than that which stop the growth
    * @param minBatches timed batches per size, at least
    * @param minNanos timed nanoseconds per size, at least
    */
-  record Limits(int start, int max, double minGain, int patience, int minBatches, long minNanos) {
+  record Limits(int start, int max, double threshold, int patience, int minBatches, long minNanos) {
 
     /**
-     * The defaults: from 16 rows, doubling until three doublings in a row gain less than 5 %, 3
-     * batches and 20 ms per size (the rate is the fastest batch's, so more batches only add chances
-     * of an undisturbed one; a fast model's small sizes need a few hundred). In {@code jobs/bench}
-     * on 2 cores, 5 ms and two doublings stopped the MLP's growth at 2,048 rows, where its job ran
-     * fastest at 16,384.
+     * The defaults: from 16 rows, doubling until three doublings in a row are more than 5 % slower
+     * than the fastest, 3 batches and 20 ms per size (the rate is the fastest batch's, so more
+     * batches only add chances of an undisturbed one; a fast model's small sizes need a few
+     * hundred). In {@code jobs/bench} on 2 cores, stopping where doublings gained less than 5 %
+     * kept the MLP at 2,048 or 4,096 rows, where its job ran fastest at 16,384: the timed cycle
+     * gains a few percent per doubling there, the whole job more.
      */
     static Limits of(int max) {
       return new Limits(Math.min(16, max), max, 0.05, 3, 3, 20_000_000L);
@@ -61,7 +66,6 @@ final class BatchSizeChooser {
   private long timedNanos;
   private int best;
   private double bestRate;
-  private int misses;
   private int largestTimed;
   // This size's batches in a row that the input's batches ended short, and the most rows among them.
   private int inputCuts;
@@ -134,7 +138,6 @@ final class BatchSizeChooser {
       return;
     }
     note(String.format(java.util.Locale.ROOT, "%d: %,.0f rows/s", size, rate));
-    boolean gained = best == 0 || rate >= bestRate * (1 + limits.minGain());
     if (rate > bestRate) {
       best = size;
       bestRate = rate;
@@ -143,8 +146,7 @@ final class BatchSizeChooser {
       sinceBest.add(new Timed(size, rate));
     }
     largestTimed = size;
-    misses = gained ? 0 : misses + 1;
-    if (misses >= limits.patience() || size >= max) {
+    if (slowInARow() >= limits.patience() || size >= max) {
       if (best == size) {
         choose(best);
       } else {
@@ -159,22 +161,22 @@ final class BatchSizeChooser {
   /** Takes the fastest size's rate timed again, after the sizes that did not beat it. */
   private void recheckedAt(double rate) {
     note(String.format(java.util.Locale.ROOT, "%d again: %,.0f rows/s", size, rate));
-    if (rate >= bestRate * (1 - limits.minGain())) {
+    if (fast(rate)) {
       chooseLargestNearBest();
       return;
     }
     bestRate = rate;
-    misses = sinceBest.size();
+    int fastest = -1;
     for (int i = 0; i < sinceBest.size(); i++) {
       Timed later = sinceBest.get(i);
       if (later.rate() > bestRate) {
         best = later.size();
         bestRate = later.rate();
-        misses = sinceBest.size() - 1 - i;
+        fastest = i;
       }
     }
-    sinceBest.subList(0, sinceBest.size() - misses).clear();
-    if (misses >= limits.patience() || largestTimed >= max) {
+    sinceBest.subList(0, fastest + 1).clear();
+    if (slowInARow() >= limits.patience() || largestTimed >= max) {
       chooseLargestNearBest();
     } else {
       next(Math.min(max, largestTimed * 2));
@@ -257,20 +259,29 @@ final class BatchSizeChooser {
     largestInputCut = 0;
   }
 
-  /**
-   * Chooses the largest size timed after the fastest one within the threshold of its rate, or the
-   * fastest: a larger batch spreads the per-batch costs that its timing misses (the scan's and
-   * the task's own work between batches) over more rows, and the fastest batch of a small size,
-   * timed more often in the same time, is the likelier outlier.
-   */
+  /** Chooses the largest size timed after the fastest one within the threshold of its rate, or the fastest. */
   private void chooseLargestNearBest() {
     int rows = best;
     for (Timed later : sinceBest) {
-      if (later.rate() >= bestRate * (1 - limits.minGain())) {
+      if (fast(later.rate())) {
         rows = later.size();
       }
     }
     choose(rows);
+  }
+
+  /** Returns whether a rate is within the threshold of the fastest. */
+  private boolean fast(double rate) {
+    return rate >= bestRate * (1 - limits.threshold());
+  }
+
+  /** Returns how many of the last sizes timed, in a row, were slower than the fastest by more than the threshold. */
+  private int slowInARow() {
+    int slow = 0;
+    for (int i = sinceBest.size() - 1; i >= 0 && !fast(sinceBest.get(i).rate()); i--) {
+      slow++;
+    }
+    return slow;
   }
 
   private void choose(int rows) {
