@@ -107,8 +107,8 @@ final class SparkModeCommand implements Callable<Integer> {
 
   @Option(
       names = "--auto",
-      description = "torchscore: after the sweep, also score with batch.size=auto (--best-of runs; the first times"
-          + " its batches, the later ones reuse the choice kept with the loaded model).")
+      description = "torchscore: also score with batch.size=auto, in turns with the batch sizes (--best-of runs; the"
+          + " first times its batches, the later ones reuse the choice kept with the loaded model).")
   private boolean auto;
 
   @Option(
@@ -145,31 +145,7 @@ final class SparkModeCommand implements Callable<Integer> {
           continue;
         }
         List<Integer> sizes = "passthrough".equals(mode) ? List.of(0) : batchSizes;
-        for (int i = 0; i < sizes.size(); i++) {
-          int batchSize = sizes.get(i);
-          double seconds = Double.MAX_VALUE;
-          long rows = 0;
-          for (int round = 0; round < bestOf; round++) {
-            long start = System.nanoTime();
-            rows = runOnce(input, variant, file, batchSize, output);
-            seconds = Math.min(seconds, (System.nanoTime() - start) / 1e9);
-            if (rows < 0) {
-              rows = spark.read().parquet(output.toString()).count();
-            }
-            if (rows != expectedRows) {
-              throw new IllegalStateException(
-                  mode + " processed " + rows + " rows of " + input + "; expected " + expectedRows);
-            }
-          }
-          Double diff = reference != null && "torchscore".equals(mode) && i == sizes.size() - 1 ? maxAbsDiff(output) : null;
-          String runNote = bestOf == 1 ? note : (note == null ? "" : note + "; ") + "fastest of " + bestOf + " timed runs";
-          new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds, threads, runNote, diff)
-              .withPath(runPath())
-              .append(runs);
-        }
-        if (auto && "torchscore".equals(mode)) {
-          autoRow(variant, file, output, threads);
-        }
+        sweep(variant, file, output, sizes, auto && "torchscore".equals(mode), threads);
       }
       return 0;
     } finally {
@@ -177,36 +153,67 @@ final class SparkModeCommand implements Callable<Integer> {
     }
   }
 
-  /** Scores with batch.size=auto: the fastest of --best-of runs, the first of which chooses. */
-  private void autoRow(Variant variant, String file, Path output, String threads) {
-    double seconds = Double.MAX_VALUE;
-    double firstSeconds = 0;
+  /**
+   * Scores each batch size, and batch.size=auto when asked, --best-of times in turns (every size
+   * once, then every size again), so that a slow spell of the machine falls on one run of each
+   * rather than on every run of one; records the fastest run of each. The first auto run times
+   * its batches; the later ones reuse the choice kept with the loaded model. Auto writes beside
+   * the fixed sizes' output, whose last run is compared with PyTorch's outputs.
+   */
+  private void sweep(Variant variant, String file, Path output, List<Integer> sizes, boolean withAuto, String threads)
+      throws IOException {
+    int runsPerRound = sizes.size() + (withAuto ? 1 : 0);
+    double[] seconds = new double[runsPerRound];
+    java.util.Arrays.fill(seconds, Double.MAX_VALUE);
     long rows = 0;
+    double autoFirstSeconds = 0;
     int chosen = 0;
     long probeMillis = 0;
     for (int round = 0; round < bestOf; round++) {
-      long start = System.nanoTime();
-      rows = runOnce(input, variant, file, RunRecord.AUTO, output);
-      double taken = (System.nanoTime() - start) / 1e9;
-      seconds = Math.min(seconds, taken);
-      if (rows != expectedRows) {
-        throw new IllegalStateException("torchscore (auto) scored " + rows + " rows of " + input + "; expected " + expectedRows);
-      }
-      if (round == 0) {
-        firstSeconds = taken;
-        for (io.torchscore.spark.BatchSizeChoices.Choice choice : lastReport.batchSizeAuto()) {
-          chosen = Math.max(chosen, choice.batchSize());
-          probeMillis = Math.max(probeMillis, choice.probeMillis());
+      for (int i = 0; i < runsPerRound; i++) {
+        boolean isAuto = i == sizes.size();
+        long start = System.nanoTime();
+        rows = runOnce(input, variant, file, isAuto ? RunRecord.AUTO : sizes.get(i), isAuto ? autoOutput(output) : output);
+        double taken = (System.nanoTime() - start) / 1e9;
+        seconds[i] = Math.min(seconds[i], taken);
+        if (rows < 0) {
+          rows = spark.read().parquet(output.toString()).count();
+        }
+        if (rows != expectedRows) {
+          throw new IllegalStateException(
+              mode + (isAuto ? " (auto)" : "") + " processed " + rows + " rows of " + input + "; expected " + expectedRows);
+        }
+        if (isAuto && round == 0) {
+          autoFirstSeconds = taken;
+          for (io.torchscore.spark.BatchSizeChoices.Choice choice : lastReport.batchSizeAuto()) {
+            chosen = Math.max(chosen, choice.batchSize());
+            probeMillis = Math.max(probeMillis, choice.probeMillis());
+          }
         }
       }
     }
-    String runNote =
-        String.format(
-            "batch.size=auto; fastest of %d timed runs; the first (which timed its batches) ran at %,.0f rows/s",
-            bestOf, rows / firstSeconds);
-    new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds, threads, runNote, null, chosen, probeMillis)
-        .withPath(runPath())
-        .append(runs);
+    String fastest = bestOf == 1 ? null : "fastest of " + bestOf + " timed runs, in turns with the other batch sizes";
+    for (int i = 0; i < sizes.size(); i++) {
+      int batchSize = sizes.get(i);
+      Double diff = reference != null && "torchscore".equals(mode) && i == sizes.size() - 1 ? maxAbsDiff(output) : null;
+      String runNote = fastest == null ? note : (note == null ? "" : note + "; ") + fastest;
+      new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds[i], threads, runNote, diff)
+          .withPath(runPath())
+          .append(runs);
+    }
+    if (withAuto) {
+      String runNote =
+          String.format(
+              "batch.size=auto; %s; the first (which timed its batches) ran at %,.0f rows/s",
+              fastest == null ? "one run" : fastest, rows / autoFirstSeconds);
+      new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds[sizes.size()], threads, runNote, null, chosen, probeMillis)
+          .withPath(runPath())
+          .append(runs);
+    }
+  }
+
+  private static Path autoOutput(Path output) {
+    return output.resolveSibling(output.getFileName() + "-auto");
   }
 
   /** torchscore's path for the runs' records; null for the other modes. */
