@@ -93,7 +93,8 @@ public final class ConfKeys {
       declare("batch.size", BatchSize.class, BatchSize.of(4096), "4096", BatchSize::parse, BatchSize::valid,
           "a whole number > 0 or auto", Scope.SCORING,
           "rows per forward call (capped by batch.max.bytes), or auto: each executor times the model"
-              + " on its device with growing batches of its first rows and keeps the fastest");
+              + " on its device with growing batches of its first rows and keeps the fastest (or a larger"
+              + " size within 5 % of it)");
 
   /** batch.max.bytes when unset, on a CPU: large rows (images) get small batches there. */
   public static final int BATCH_MAX_BYTES_CPU = 8 << 20;
