@@ -162,7 +162,7 @@ final class BatchSizeChooser {
   private void recheckedAt(double rate) {
     note(String.format(java.util.Locale.ROOT, "%d again: %,.0f rows/s", size, rate));
     if (fast(rate)) {
-      chooseLargestNearBest();
+      chooseLargestNearBest(max);
       return;
     }
     bestRate = rate;
@@ -177,7 +177,7 @@ final class BatchSizeChooser {
     }
     sinceBest.subList(0, fastest + 1).clear();
     if (slowInARow() >= limits.patience() || largestTimed >= max) {
-      chooseLargestNearBest();
+      chooseLargestNearBest(max);
     } else {
       next(Math.min(max, largestTimed * 2));
     }
@@ -185,8 +185,8 @@ final class BatchSizeChooser {
 
   /**
    * Takes a forward of {@code asked} rows that ran out of device memory: the batch was split
-   * until {@code fitted} rows fitted. The size is then the fastest timed below the failing one,
-   * or what fitted when none was.
+   * until {@code fitted} rows fitted. The size is then chosen among those timed that fit (see
+   * {@link #chooseLargestNearBest}), or is what fitted when none was.
    */
   void outOfMemory(int asked, int fitted) {
     if (done()) {
@@ -194,7 +194,7 @@ final class BatchSizeChooser {
     }
     int bound = Math.max(1, Math.min(fitted, asked - 1));
     note(asked + ": out of device memory, " + fitted + " fitted");
-    choose(best > 0 && best <= bound ? best : bound);
+    chooseLargestNearBest(bound);
   }
 
   /**
@@ -219,7 +219,8 @@ final class BatchSizeChooser {
    * scan's columnar batch: a scoring batch never spans two). A file's last batch is short too, so
    * only {@code patience} such batches in a row, with no whole batch between them, make the
    * input's batch (the most rows among them) the bound: the size is then chosen among those
-   * timed, or that bound is timed when it is larger than any size timed.
+   * timed up to it (see {@link #chooseLargestNearBest}), or that bound is timed when it is larger
+   * than any size timed.
    */
   void inputBound(int asked, int rows) {
     if (done() || asked != size || rows >= size) {
@@ -233,7 +234,7 @@ final class BatchSizeChooser {
     max = Math.max(1, largestInputCut);
     note(asked + ": the input's batches hold " + max + " rows");
     if (largestTimed >= max) {
-      choose(Math.min(best, max));
+      chooseLargestNearBest(max);
     } else {
       next(max);
     }
@@ -259,11 +260,18 @@ final class BatchSizeChooser {
     largestInputCut = 0;
   }
 
-  /** Chooses the largest size timed after the fastest one within the threshold of its rate, or the fastest. */
-  private void chooseLargestNearBest() {
+  /**
+   * Chooses, up to {@code bound} rows, the largest size timed after the fastest one within the
+   * threshold of its rate, or the fastest; the bound itself when no size up to it was timed.
+   */
+  private void chooseLargestNearBest(int bound) {
+    if (best == 0 || best > bound) {
+      choose(bound);
+      return;
+    }
     int rows = best;
     for (Timed later : sinceBest) {
-      if (fast(later.rate())) {
+      if (later.size() <= bound && fast(later.rate())) {
         rows = later.size();
       }
     }

@@ -10,7 +10,6 @@ public interface ValueSink {
    */
   int FLOATS_CHUNK = 4096;
 
-
   /**
    * Writes value {@code i} of the row from a float.
    *

@@ -127,6 +127,31 @@ class BatchSizeChooserTest {
   }
 
   @Test
+  void outOfMemoryKeepsALargerSizeWithinTheThresholdThatFitted() {
+    // Rows free at 1 ms per call up to 256 rows (256,000 rows/s); 512 rows take 2.062 ms
+    // (248,303 rows/s, 3.0 % slower), then 1,024 rows run out of device memory and 512 fitted:
+    // 512 is within 5 % of the fastest and fits, so it is chosen.
+    BatchSizeChooser chooser = timedAt(16, 32, 64, 128, 256);
+    time(chooser, 512, 2_062_000L);
+    assertThat(chooser.size()).isEqualTo(1024);
+
+    chooser.outOfMemory(1024, 512);
+
+    assertThat(chooser.chosen()).isEqualTo(512);
+  }
+
+  @Test
+  void outOfMemoryBelowTheLargerSizeKeepsTheFastest() {
+    // As above, but only 300 rows fitted: 512 is past the bound, so 256 is chosen.
+    BatchSizeChooser chooser = timedAt(16, 32, 64, 128, 256);
+    time(chooser, 512, 2_062_000L);
+
+    chooser.outOfMemory(1024, 300);
+
+    assertThat(chooser.chosen()).isEqualTo(256);
+  }
+
+  @Test
   void outOfMemoryAtTheFirstSizeChoosesWhatFitted() {
     BatchSizeChooser chooser = new BatchSizeChooser(LIMITS);
 
@@ -224,6 +249,20 @@ class BatchSizeChooserTest {
     chooser.inputBound(128, 64);
 
     assertThat(chooser.chosen()).isEqualTo(64);
+  }
+
+  @Test
+  void theInputsBatchesKeepALargerSizeWithinTheThresholdOfTheFastest() {
+    // 64 runs at 64,000 rows/s; 128 rows take 2.05 ms (62,439 rows/s, 2.4 % slower). A scan's
+    // batches of 128 rows then cut every batch of 256: the growth ends at 128, within 5 % of the
+    // fastest and larger, so it is chosen.
+    BatchSizeChooser chooser = timedAt(16, 32, 64);
+    time(chooser, 128, 2_050_000L);
+    assertThat(chooser.size()).isEqualTo(256);
+    chooser.inputBound(256, 128);
+    chooser.inputBound(256, 128);
+
+    assertThat(chooser.chosen()).isEqualTo(128);
   }
 
   @Test
