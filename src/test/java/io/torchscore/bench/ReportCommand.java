@@ -437,7 +437,9 @@ final class ReportCommand implements Callable<Integer> {
 
   /**
    * The batch.size=auto table: each auto run's rate over the best fixed batch size of the same
-   * model and written columns in this run, against 0.95.
+   * model and written columns in this run, against 0.95. With several timed runs of each, in
+   * turns, the target is judged on their medians: the fastest run is one lucky spell of the
+   * machine, and two runs of the same batch size differed by a tenth that way here.
    */
   private static String auto(List<Map<String, Object>> runs, List<Map<String, Object>> autoRuns, List<Map<String, Object>> ratios) {
     StringBuilder table = new StringBuilder();
@@ -448,11 +450,12 @@ final class ReportCommand implements Callable<Integer> {
       String model = (String) run.get("model");
       Variant variant = new Variant((String) run.get("precision"), (String) run.get("engine"), (String) run.get("output_columns"));
       Map<String, Object> best = null;
+      Map<String, Object> bestMedian = null;
       for (Map<String, Object> fixed : runs) {
         if (model.equals(fixed.get("model")) && "torchscore".equals(fixed.get("mode")) && isVariant(fixed, variant)
-            && pathOf(fixed).equals(pathOf(run)) && fixed.get("rows_per_s") != null && fixed.get("rows").equals(run.get("rows"))
-            && (best == null || ((Number) fixed.get("rows_per_s")).doubleValue() > ((Number) best.get("rows_per_s")).doubleValue())) {
-          best = fixed;
+            && pathOf(fixed).equals(pathOf(run)) && fixed.get("rows_per_s") != null && fixed.get("rows").equals(run.get("rows"))) {
+          best = faster(fixed, best, "rows_per_s");
+          bestMedian = faster(fixed, bestMedian, "median_rows_per_s");
         }
       }
       if (best == null) {
@@ -460,6 +463,12 @@ final class ReportCommand implements Callable<Integer> {
       }
       double rate = ((Number) run.get("rows_per_s")).doubleValue();
       double bestRate = ((Number) best.get("rows_per_s")).doubleValue();
+      Double medianRatio =
+          run.get("median_rows_per_s") == null || bestMedian == null
+              ? null
+              : ((Number) run.get("median_rows_per_s")).doubleValue()
+                  / ((Number) bestMedian.get("median_rows_per_s")).doubleValue();
+      double judged = medianRatio == null ? rate / bestRate : medianRatio;
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("model", model);
       entry.put("output_columns", variant.outputColumns());
@@ -470,19 +479,35 @@ final class ReportCommand implements Callable<Integer> {
       entry.put("best_fixed_batch_size", best.get("batch_size"));
       entry.put("best_fixed_rows_per_s", bestRate);
       entry.put("ratio", Math.round(rate / bestRate * 1000) / 1000.0);
+      if (medianRatio != null) {
+        entry.put("median_rows_per_s", run.get("median_rows_per_s"));
+        entry.put("best_fixed_median_batch_size", bestMedian.get("batch_size"));
+        entry.put("best_fixed_median_rows_per_s", bestMedian.get("median_rows_per_s"));
+        entry.put("median_ratio", Math.round(medianRatio * 1000) / 1000.0);
+      }
+      entry.put("judged_on", medianRatio == null ? "fastest run" : "median run");
       entry.put("at_least", 0.95);
-      entry.put("met", rate / bestRate >= 0.95);
+      entry.put("met", judged >= 0.95);
       ratios.add(entry);
       if (table.length() == 0) {
-        table.append(String.format("%nbatch.size=auto (torchscore; rate over the best fixed batch size of this run, target 0.95)%n"));
-        table.append(String.format("%-9s %-8s %8s %9s %12s %11s %12s %7s%n", "model", "columns", "chosen", "probe ms",
-            "auto rows/s", "best fixed", "rows/s", "ratio"));
+        table.append(String.format("%nbatch.size=auto (torchscore; rate over the best fixed batch size of this run, target 0.95,"
+            + " judged on the median run where there are several)%n"));
+        table.append(String.format("%-9s %-8s %8s %9s %12s %11s %12s %7s %7s%n", "model", "columns", "chosen", "probe ms",
+            "auto rows/s", "best fixed", "rows/s", "ratio", "median"));
       }
-      table.append(String.format("%-9s %-8s %8s %9s %12s %11s %12s %7.2f%s%n", model, variant.outputColumns(),
+      table.append(String.format("%-9s %-8s %8s %9s %12s %11s %12s %7.2f %7s%s%n", model, variant.outputColumns(),
           run.get("batch_size_chosen"), run.get("probe_ms"), cell(rate), best.get("batch_size"), cell(bestRate),
-          rate / bestRate, rate / bestRate >= 0.95 ? " MET" : " BELOW"));
+          rate / bestRate, medianRatio == null ? "-" : String.format("%.2f", medianRatio), judged >= 0.95 ? " MET" : " BELOW"));
     }
     return table.toString();
+  }
+
+  /** Returns the run with the higher {@code key} (a rate) of the two; {@code best} may be null, a run without it loses. */
+  private static Map<String, Object> faster(Map<String, Object> run, Map<String, Object> best, String key) {
+    if (run.get(key) == null) {
+      return best;
+    }
+    return best == null || ((Number) run.get(key)).doubleValue() > ((Number) best.get(key)).doubleValue() ? run : best;
   }
 
   /** The ragged-last-batch table: each way's rate over DJL's default (optimizer on, no padding). */

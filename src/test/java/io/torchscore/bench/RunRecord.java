@@ -32,6 +32,8 @@ import java.util.Map;
  * @param path torchscore's physical scoring path, {@link #COLUMNAR} (the step reads the scan's
  *     columnar batches) or {@link #ROWS} ({@code spark.torchscore.columnar=false}); null for the
  *     other modes
+ * @param medianSeconds with {@code seconds} the fastest of several timed runs, their median; else
+ *     null
  */
 record RunRecord(
     String model,
@@ -45,7 +47,8 @@ record RunRecord(
     Double maxAbsDiff,
     Integer batchSizeChosen,
     Long probeMillis,
-    String path) {
+    String path,
+    Double medianSeconds) {
 
   /** The batch size of a {@code batch.size=auto} run. */
   static final int AUTO = -1;
@@ -59,19 +62,27 @@ record RunRecord(
   RunRecord(
       String model, String mode, Variant variant, int batchSize, long rows, double seconds, String threads, String note,
       Double maxAbsDiff, Integer batchSizeChosen, Long probeMillis) {
-    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, batchSizeChosen, probeMillis, null);
+    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, batchSizeChosen, probeMillis, null, null);
   }
 
   RunRecord(
       String model, String mode, Variant variant, int batchSize, long rows, double seconds, String threads, String note,
       Double maxAbsDiff) {
-    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, null, null, null);
+    this(model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, null, null, null, null);
   }
 
   /** This run, on torchscore's {@code path} ({@link #COLUMNAR} or {@link #ROWS}). */
   RunRecord withPath(String path) {
     return new RunRecord(
-        model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, batchSizeChosen, probeMillis, path);
+        model, mode, variant, batchSize, rows, seconds, threads, note, maxAbsDiff, batchSizeChosen, probeMillis, path,
+        medianSeconds);
+  }
+
+  /** This run, the fastest of several whose median took {@code seconds}. */
+  RunRecord withMedian(double seconds) {
+    return new RunRecord(
+        model, mode, variant, batchSize, rows, this.seconds, threads, note, maxAbsDiff, batchSizeChosen, probeMillis, path,
+        seconds);
   }
 
   /**
@@ -137,6 +148,10 @@ record RunRecord(
     map.put("rows", rows);
     map.put("seconds", Math.round(seconds * 1000) / 1000.0);
     map.put("rows_per_s", isSkipped() ? null : Math.round(rowsPerSecond() * 10) / 10.0);
+    if (medianSeconds != null) {
+      map.put("median_seconds", Math.round(medianSeconds * 1000) / 1000.0);
+      map.put("median_rows_per_s", Math.round(rows / medianSeconds * 10) / 10.0);
+    }
     if (isSkipped()) {
       map.put("skipped", true);
     }

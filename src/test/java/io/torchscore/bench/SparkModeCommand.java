@@ -8,6 +8,7 @@ import io.torchscore.bench.RunRecord.Variant;
 import io.torchscore.config.JobSettings;
 import io.torchscore.job.RunReport;
 import io.torchscore.job.ScoreJob;
+import io.torchscore.spark.BatchSizeChoices;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
@@ -164,7 +166,11 @@ final class SparkModeCommand implements Callable<Integer> {
       throws IOException {
     int runsPerRound = sizes.size() + (withAuto ? 1 : 0);
     double[] seconds = new double[runsPerRound];
-    java.util.Arrays.fill(seconds, Double.MAX_VALUE);
+    Arrays.fill(seconds, Double.MAX_VALUE);
+    List<List<Double>> allSeconds = new ArrayList<>();
+    for (int i = 0; i < runsPerRound; i++) {
+      allSeconds.add(new ArrayList<>());
+    }
     long rows = 0;
     double autoFirstSeconds = 0;
     int chosen = 0;
@@ -176,6 +182,7 @@ final class SparkModeCommand implements Callable<Integer> {
         rows = runOnce(input, variant, file, isAuto ? RunRecord.AUTO : sizes.get(i), isAuto ? autoOutput(output) : output);
         double taken = (System.nanoTime() - start) / 1e9;
         seconds[i] = Math.min(seconds[i], taken);
+        allSeconds.get(i).add(taken);
         if (rows < 0) {
           rows = spark.read().parquet(output.toString()).count();
         }
@@ -185,7 +192,7 @@ final class SparkModeCommand implements Callable<Integer> {
         }
         if (isAuto && round == 0) {
           autoFirstSeconds = taken;
-          for (io.torchscore.spark.BatchSizeChoices.Choice choice : lastReport.batchSizeAuto()) {
+          for (BatchSizeChoices.Choice choice : lastReport.batchSizeAuto()) {
             chosen = Math.max(chosen, choice.batchSize());
             probeMillis = Math.max(probeMillis, choice.probeMillis());
           }
@@ -196,20 +203,39 @@ final class SparkModeCommand implements Callable<Integer> {
     for (int i = 0; i < sizes.size(); i++) {
       int batchSize = sizes.get(i);
       Double diff = reference != null && "torchscore".equals(mode) && i == sizes.size() - 1 ? maxAbsDiff(output) : null;
-      String runNote = fastest == null ? note : (note == null ? "" : note + "; ") + fastest;
-      new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds[i], threads, runNote, diff)
-          .withPath(runPath())
-          .append(runs);
+      String runNote = fastest == null ? note : (note == null ? "" : note + "; ") + fastest + runTimes(allSeconds.get(i));
+      RunRecord record =
+          new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds[i], threads, runNote, diff)
+              .withPath(runPath());
+      (bestOf == 1 ? record : record.withMedian(median(allSeconds.get(i)))).append(runs);
     }
     if (withAuto) {
       String runNote =
           String.format(
               "batch.size=auto; %s; the first (which timed its batches) ran at %,.0f rows/s",
-              fastest == null ? "one run" : fastest, rows / autoFirstSeconds);
-      new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds[sizes.size()], threads, runNote, null, chosen, probeMillis)
-          .withPath(runPath())
-          .append(runs);
+              fastest == null ? "one run" : fastest + runTimes(allSeconds.get(sizes.size())), rows / autoFirstSeconds);
+      RunRecord record =
+          new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds[sizes.size()], threads, runNote, null, chosen, probeMillis)
+              .withPath(runPath());
+      (bestOf == 1 ? record : record.withMedian(median(allSeconds.get(sizes.size())))).append(runs);
     }
+  }
+
+  /** Returns each timed run's seconds in the order run, e.g. {@code  (13.4, 16.0, 14.2 s)}. */
+  private static String runTimes(List<Double> seconds) {
+    List<String> each = new ArrayList<>();
+    for (double taken : seconds) {
+      each.add(String.format(Locale.ROOT, "%.1f", taken));
+    }
+    return " (" + String.join(", ", each) + " s)";
+  }
+
+  /** Returns the median (the mean of the middle two when even). */
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 
   private static Path autoOutput(Path output) {
