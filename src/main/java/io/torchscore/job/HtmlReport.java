@@ -91,7 +91,7 @@ final class HtmlReport {
     row(html, "output", report.output() + " (" + report.outputFormat() + ")");
     row(html, "rows scored", String.format(Locale.ROOT, "%,d", report.rowsScored()));
     row(html, "bad rows", String.format(Locale.ROOT, "%,d nulled, %,d skipped", report.rowsNulled(), report.rowsSkipped()));
-    row(html, "batches", String.format(Locale.ROOT, "%,d of up to %,d rows", report.batches(), report.batchSize()));
+    row(html, "batches", String.format(Locale.ROOT, "%,d %s", report.batches(), report.batchesSized()));
     if (!report.batchSizeAuto().isEmpty()) {
       row(html, "batch size auto", String.join("; ", report.batchSizeAuto().stream().map(Object::toString).toList()));
     }

@@ -109,6 +109,14 @@ public record RunReport(
   }
 
   /**
+   * Returns how the batches were sized: {@code of up to 4,096} for a fixed size, {@code sized by
+   * batch.size=auto} once executors chose (their choices follow on a line of their own).
+   */
+  String batchesSized() {
+    return batchSizeAuto.isEmpty() ? String.format("of up to %,d", batchSize) : "sized by batch.size=auto";
+  }
+
+  /**
    * Returns the summary printed at the end of a run.
    *
    * @return a few lines for people
@@ -117,10 +125,10 @@ public record RunReport(
     StringBuilder text =
         new StringBuilder(
             String.format(
-                "Scored %s in %s of up to %,d: %,.0f rows/s over %.2f s of scoring; %.2f s wall time; %s%n",
+                "Scored %s in %s %s: %,.0f rows/s over %.2f s of scoring; %.2f s wall time; %s%n",
                 count(rowsScored, "row", "rows"),
                 count(batches, "batch", "batches"),
-                batchSize,
+                batchesSized(),
                 scoringRowsPerSecond(),
                 scoringSeconds,
                 seconds,

@@ -52,6 +52,7 @@ class RunReportTest {
                 new BatchSizeChoices.Choice("0", "cpu", 16_384, 412), new BatchSizeChoices.Choice("1", "gpu(0)", 256, 1_250)));
 
     assertThat(report.summary())
+        .startsWith("Scored 100 rows in 2 batches sized by batch.size=auto: ")
         .contains("Batch size auto: executor 0 cpu: 16,384 rows (timed 412 ms); executor 1 gpu(0): 256 rows (timed 1,250 ms)%n".formatted());
     assertThat(report.toMap().get("batch_size_auto"))
         .isEqualTo(
