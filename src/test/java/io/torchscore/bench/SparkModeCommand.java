@@ -159,8 +159,10 @@ final class SparkModeCommand implements Callable<Integer> {
    * Scores each batch size, and batch.size=auto when asked, --best-of times in turns (every size
    * once, then every size again), so that a slow spell of the machine falls on one run of each
    * rather than on every run of one; records the fastest run of each. The first auto run times
-   * its batches; the later ones reuse the choice kept with the loaded model. Auto writes beside
-   * the fixed sizes' output, whose last run is compared with PyTorch's outputs.
+   * its batches; the later ones reuse the choice kept with the loaded model. Every run overwrites
+   * the same output, so that each deletes its predecessor's (a run writing elsewhere ran beside
+   * the write-back of the one before); in the last round each run's output is compared with
+   * PyTorch's outputs before the next run, untimed.
    */
   private void sweep(Variant variant, String file, Path output, List<Integer> sizes, boolean withAuto, String threads)
       throws IOException {
@@ -175,11 +177,12 @@ final class SparkModeCommand implements Callable<Integer> {
     double autoFirstSeconds = 0;
     int chosen = 0;
     long probeMillis = 0;
+    Double[] diffs = new Double[runsPerRound];
     for (int round = 0; round < bestOf; round++) {
       for (int i = 0; i < runsPerRound; i++) {
         boolean isAuto = i == sizes.size();
         long start = System.nanoTime();
-        rows = runOnce(input, variant, file, isAuto ? RunRecord.AUTO : sizes.get(i), isAuto ? autoOutput(output) : output);
+        rows = runOnce(input, variant, file, isAuto ? RunRecord.AUTO : sizes.get(i), output);
         double taken = (System.nanoTime() - start) / 1e9;
         seconds[i] = Math.min(seconds[i], taken);
         allSeconds.get(i).add(taken);
@@ -189,6 +192,9 @@ final class SparkModeCommand implements Callable<Integer> {
         if (rows != expectedRows) {
           throw new IllegalStateException(
               mode + (isAuto ? " (auto)" : "") + " processed " + rows + " rows of " + input + "; expected " + expectedRows);
+        }
+        if (round == bestOf - 1 && reference != null && "torchscore".equals(mode)) {
+          diffs[i] = maxAbsDiff(output);
         }
         if (isAuto && round == 0) {
           autoFirstSeconds = taken;
@@ -202,10 +208,9 @@ final class SparkModeCommand implements Callable<Integer> {
     String fastest = bestOf == 1 ? null : "fastest of " + bestOf + " timed runs, in turns with the other batch sizes";
     for (int i = 0; i < sizes.size(); i++) {
       int batchSize = sizes.get(i);
-      Double diff = reference != null && "torchscore".equals(mode) && i == sizes.size() - 1 ? maxAbsDiff(output) : null;
       String runNote = fastest == null ? note : (note == null ? "" : note + "; ") + fastest + runTimes(allSeconds.get(i));
       RunRecord record =
-          new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds[i], threads, runNote, diff)
+          new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds[i], threads, runNote, diffs[i])
               .withPath(runPath());
       (bestOf == 1 ? record : record.withMedian(median(allSeconds.get(i)))).append(runs);
     }
@@ -215,7 +220,7 @@ final class SparkModeCommand implements Callable<Integer> {
               "batch.size=auto; %s; the first (which timed its batches) ran at %,.0f rows/s",
               fastest == null ? "one run" : fastest + runTimes(allSeconds.get(sizes.size())), rows / autoFirstSeconds);
       RunRecord record =
-          new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds[sizes.size()], threads, runNote, null, chosen, probeMillis)
+          new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds[sizes.size()], threads, runNote, diffs[sizes.size()], chosen, probeMillis)
               .withPath(runPath());
       (bestOf == 1 ? record : record.withMedian(median(allSeconds.get(sizes.size())))).append(runs);
     }
@@ -236,10 +241,6 @@ final class SparkModeCommand implements Callable<Integer> {
     sorted.sort(null);
     int middle = sorted.size() / 2;
     return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-  }
-
-  private static Path autoOutput(Path output) {
-    return output.resolveSibling(output.getFileName() + "-auto");
   }
 
   /** torchscore's path for the runs' records; null for the other modes. */
