@@ -187,15 +187,31 @@ class BatchSizeChooserTest {
   }
 
   @Test
-  void noisyTimingsAreJudgedByTheirFastestBatch() {
+  void noisyTimingsAreJudgedByTheirMedianBatch() {
     // 1 ms per call, rows free (each doubling doubles the rate), but every 4th batch is 20 x
-    // slower: the first timed batch of each size (index 0, 4, ...) would alone make a doubling
-    // look like a loss; the fastest of 3 ignores it.
+    // slower: the first timed batch of each size (index 1, 5, ...) would alone make a doubling
+    // look like a loss; the median of 3 ignores it.
     long[] batches = {0};
     List<Integer> sizes = new ArrayList<>();
     BatchSizeChooser chooser = run(LIMITS, rows -> batches[0]++ % 4 == 1 ? 20_000_000L : 1_000_000L, sizes);
 
     assertThat(chooser.chosen()).isEqualTo(1024);
+  }
+
+  @Test
+  void aLuckyBatchOfASmallSizeDoesNotBeatALargerSizesUsualSpeed() {
+    // Up to 64 rows, 1 ms per call: 16, 32 and 64 rows run at 16,000, 32,000 and 64,000 rows/s.
+    // But every third batch of 16 rows takes 0.1 ms (160,000 rows/s), one of each 3 timed.
+    // Judged by its fastest batch, 16 would win, and again when timed again; by the median it is
+    // the slowest, and 64, the most rows, is chosen.
+    BatchSizeChooser.Limits limits = new BatchSizeChooser.Limits(16, 64, 0.05, 2, 3, 1_000_000L);
+    int[] batchesOf16 = {0};
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser =
+        run(limits, rows -> rows == 16 && batchesOf16[0]++ % 3 == 2 ? 100_000L : 1_000_000L, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(64);
+    assertThat(sizes).containsExactly(16, 32, 64);
   }
 
   @Test
