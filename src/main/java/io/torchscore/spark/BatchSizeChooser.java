@@ -29,7 +29,10 @@ import java.util.List;
  * up beside this one, a neighbour on the host) makes every later size look slower. When the
  * fastest size is still as fast (within the threshold), the choice is made. When it slowed down
  * too, the sizes after it are judged against its new rate, the fastest of them all is kept, and
- * the growth goes on from the largest size timed.
+ * the growth goes on from the largest size timed. When it ran faster, by more than the threshold,
+ * the task was still warming up while the later sizes were timed (a job's first batches, in a
+ * fresh JVM, run its code before the JIT has compiled it): the growth starts again after it, at
+ * most {@code patience} times.
  */
 final class BatchSizeChooser {
 
@@ -74,6 +77,8 @@ final class BatchSizeChooser {
   // The sizes timed after the fastest one, with their rates, while it stays the fastest.
   private final List<Timed> sinceBest = new ArrayList<>();
   private boolean rechecking;
+  // Times the fastest size, timed again, was faster than before: at most patience.
+  private int spedUp;
   private int chosen;
   private final StringBuilder history = new StringBuilder();
 
@@ -161,6 +166,15 @@ final class BatchSizeChooser {
   /** Takes the fastest size's rate timed again, after the sizes that did not beat it. */
   private void recheckedAt(double rate) {
     note(String.format(java.util.Locale.ROOT, "%d again: %,.0f rows/s", size, rate));
+    if (rate > bestRate * (1 + limits.threshold()) && spedUp < limits.patience()) {
+      // Faster than before by more than the threshold: the task was still warming up (the JIT,
+      // libtorch's first calls), and the sizes after it, timed meanwhile, were slower than they are.
+      spedUp++;
+      bestRate = rate;
+      sinceBest.clear();
+      next(Math.min(max, best * 2));
+      return;
+    }
     if (fast(rate)) {
       chooseLargestNearBest(max);
       return;

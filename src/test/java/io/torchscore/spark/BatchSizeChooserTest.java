@@ -68,6 +68,25 @@ class BatchSizeChooserTest {
   }
 
   @Test
+  void aTaskThatWarmedUpAfterTheFastestSizeTimesTheLaterSizesAgain() {
+    // Rows free; the first 4 batches (16 rows: a warm-up and 3 timed) take 2 ms each (8,000
+    // rows/s), the next 8 (32 and 64 rows) 16 ms each (2,000 and 4,000 rows/s: two doublings
+    // slower), and every later one 1 ms, as a fresh JVM warms up. 16 is timed again at 16,000
+    // rows/s, twice its first rate: 32 and 64 were timed while the task was slower, so the
+    // growth starts again at 32, and each doubling then doubles the rate up to 1,024, the most.
+    int[] batches = {0};
+    IntToLongFunction script = rows -> {
+      int batch = batches[0]++;
+      return batch < 4 ? 2_000_000L : batch < 12 ? 16_000_000L : 1_000_000L;
+    };
+    List<Integer> sizes = new ArrayList<>();
+    BatchSizeChooser chooser = run(LIMITS, script, sizes);
+
+    assertThat(chooser.chosen()).isEqualTo(1024);
+    assertThat(sizes).containsExactly(16, 32, 64, 16, 32, 64, 128, 256, 512, 1024);
+  }
+
+  @Test
   void aSlowerRecheckKeepsTheFastestSizeWhenNoLaterOneBeatsIt() {
     // Rows free at 1 ms per call up to 64 rows (64,000 rows/s); 128 and 256 take 40 ms (3,200
     // and 6,400 rows/s), and from then on every batch of 64 takes 8 ms (8,000 rows/s): slower
