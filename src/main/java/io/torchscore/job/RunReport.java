@@ -22,7 +22,8 @@ import java.util.Map;
  * @param badRowsByReason bad rows per reason code
  * @param batches forward calls made
  * @param modelLoads model loads, on the driver and on executors
- * @param batchSize rows per forward call
+ * @param batchSize rows per forward call: the fixed size, or the most rows auto may try
+ * @param autoBatchSize whether {@code batch.size=auto} sized the batches
  * @param seconds wall time of read, score and write
  * @param scoringSeconds how long the stages that scored ran (reading, scoring and writing
  *     rows, pipelined in their tasks), without the start-up before them
@@ -45,6 +46,7 @@ public record RunReport(
     long batches,
     long modelLoads,
     int batchSize,
+    boolean autoBatchSize,
     double seconds,
     double scoringSeconds,
     DeviceUse devices,
@@ -110,10 +112,10 @@ public record RunReport(
 
   /**
    * Returns how the batches were sized: {@code of up to 4,096} for a fixed size, {@code sized by
-   * batch.size=auto} once executors chose (their choices follow on a line of their own).
+   * batch.size=auto} under auto (the executors' choices follow on a line of their own).
    */
   String batchesSized() {
-    return batchSizeAuto.isEmpty() ? String.format("of up to %,d", batchSize) : "sized by batch.size=auto";
+    return autoBatchSize ? "sized by batch.size=auto" : String.format("of up to %,d", batchSize);
   }
 
   /**

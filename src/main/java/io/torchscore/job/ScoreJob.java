@@ -158,6 +158,7 @@ public final class ScoreJob {
         result.metrics().batches(),
         result.metrics().modelLoads(),
         result.batchRows(),
+        settings.score().get(ConfKeys.BATCH_SIZE).auto(),
         (System.nanoTime() - start) / 1e9,
         scoringSeconds,
         new RunReport.DeviceUse(

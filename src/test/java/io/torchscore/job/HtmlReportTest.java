@@ -53,6 +53,7 @@ class HtmlReportTest {
         3,
         2,
         100,
+        false,
         1.5,
         1.0,
         new RunReport.DeviceUse(Map.of("cpu", 2L), 0, 0, 0),
@@ -105,7 +106,7 @@ class HtmlReportTest {
         new RunReport(
             fixed.model(), fixed.input(), fixed.output(), fixed.outputFormat(), fixed.rejects(), fixed.rowsScored(),
             fixed.rowsNulled(), fixed.rowsSkipped(), fixed.badRowsByReason(), fixed.batches(), fixed.modelLoads(),
-            fixed.batchSize(), fixed.seconds(), fixed.scoringSeconds(), fixed.devices(), fixed.details(), fixed.nonFinite(),
+            fixed.batchSize(), true, fixed.seconds(), fixed.scoringSeconds(), fixed.devices(), fixed.details(), fixed.nonFinite(),
             List.of(new io.torchscore.spark.BatchSizeChoices.Choice("1", "gpu(0)", 256, 1_250)));
 
     assertThat(HtmlReport.render(auto))

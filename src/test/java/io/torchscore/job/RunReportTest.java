@@ -17,7 +17,7 @@ class RunReportTest {
       long rows, long batches, long modelLoads, double seconds, double scoringSeconds,
       java.util.List<BatchSizeChoices.Choice> batchSizeAuto) {
     return new RunReport(
-        "m.pt", "in", "out", "parquet", null, rows, 0, 0, Map.of(), batches, modelLoads, 4096, seconds, scoringSeconds,
+        "m.pt", "in", "out", "parquet", null, rows, 0, 0, Map.of(), batches, modelLoads, 4096, !batchSizeAuto.isEmpty(), seconds, scoringSeconds,
         new RunReport.DeviceUse(Map.of("cpu", 2L), 0, 0, 0),
         new RunReport.Details(
             Map.of(), new Throughput(0, 1, new long[0]), java.util.List.of(), Map.of(), java.util.List.of()),
