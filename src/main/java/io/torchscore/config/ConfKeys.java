@@ -88,9 +88,10 @@ public final class ConfKeys {
       positiveInt("gpu.concurrency", 1,
           "forwards in flight per GPU; tasks sharing a GPU wait for a slot (the wait is measured)");
 
-  // 4096 was the MLP sweep's best on 2 cores.
+  // auto: the best size differs by an order of magnitude between models and devices, and in
+  // jobs/bench auto came within 5 % of the best fixed size for both models (docs/performance.md).
   public static final Setting<BatchSize> BATCH_SIZE =
-      declare("batch.size", BatchSize.class, BatchSize.of(4096), "4096", BatchSize::parse, BatchSize::valid,
+      declare("batch.size", BatchSize.class, BatchSize.AUTO, "auto", BatchSize::parse, BatchSize::valid,
           "a whole number > 0 or auto", Scope.SCORING,
           "rows per forward call (capped by batch.max.bytes), or auto: each executor times the model"
               + " on its device with growing batches of its first rows and keeps the fastest (or a larger"

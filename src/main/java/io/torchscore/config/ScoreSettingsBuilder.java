@@ -149,7 +149,7 @@ public abstract class ScoreSettingsBuilder<B extends ScoreSettingsBuilder<B>> {
     return set(ConfKeys.NAN, reject ? "reject" : "allow");
   }
 
-  /** Sets the rows per forward call (default 4096, capped by batchMaxBytes). */
+  /** Sets a fixed number of rows per forward call (capped by batchMaxBytes), instead of the default auto. */
   public B batchSize(int rows) {
     return set(ConfKeys.BATCH_SIZE, BatchSize.of(rows));
   }

@@ -34,7 +34,7 @@ class JobSettingsTest {
     assertThat(settings.reportPath()).isNull();
     assertThat(settings.inputOptions()).isEmpty();
     assertThat(settings.score().get(ConfKeys.PREDICTION_COLUMN)).isEqualTo("prediction");
-    assertThat(settings.score().get(ConfKeys.BATCH_SIZE)).isEqualTo(BatchSize.of(4096));
+    assertThat(settings.score().get(ConfKeys.BATCH_SIZE)).isEqualTo(BatchSize.AUTO);
     assertThat(settings.score().get(ConfKeys.BATCH_MAX_BYTES)).as("unset: it follows the device").isNull();
     assertThat(settings.score().get(ConfKeys.THREADS)).isZero();
     assertThat(settings.score().inputs()).containsExactly(List.of("features"));

@@ -110,7 +110,7 @@ class ScoreScriptTest {
             "--conf", "spark.eventLog.dir=" + events.toUri());
 
     assertThat(result.code()).as(result.err()).isZero();
-    assertThat(result.out()).startsWith("Scored 300 rows in 1 batch of up to 4,096: ");
+    assertThat(result.out()).containsPattern("^Scored 300 rows in [0-9,]+ batch(es)? sized by batch\\.size=auto: ");
     assertThat(result.err())
         .doesNotContain("Failed to detect GPU count")
         .doesNotContain("resolves to a loopback address")
