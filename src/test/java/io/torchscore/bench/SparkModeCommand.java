@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,14 +168,11 @@ final class SparkModeCommand implements Callable<Integer> {
   private void sweep(Variant variant, String file, Path output, List<Integer> sizes, boolean withAuto, String threads)
       throws IOException {
     int runsPerRound = sizes.size() + (withAuto ? 1 : 0);
-    double[] seconds = new double[runsPerRound];
-    Arrays.fill(seconds, Double.MAX_VALUE);
     List<List<Double>> allSeconds = new ArrayList<>();
     for (int i = 0; i < runsPerRound; i++) {
       allSeconds.add(new ArrayList<>());
     }
     long rows = 0;
-    double autoFirstSeconds = 0;
     int chosen = 0;
     long probeMillis = 0;
     Double[] diffs = new Double[runsPerRound];
@@ -183,9 +181,7 @@ final class SparkModeCommand implements Callable<Integer> {
         boolean isAuto = i == sizes.size();
         long start = System.nanoTime();
         rows = runOnce(input, variant, file, isAuto ? RunRecord.AUTO : sizes.get(i), output);
-        double taken = (System.nanoTime() - start) / 1e9;
-        seconds[i] = Math.min(seconds[i], taken);
-        allSeconds.get(i).add(taken);
+        allSeconds.get(i).add((System.nanoTime() - start) / 1e9);
         if (rows < 0) {
           rows = spark.read().parquet(output.toString()).count();
         }
@@ -197,7 +193,6 @@ final class SparkModeCommand implements Callable<Integer> {
           diffs[i] = maxAbsDiff(output);
         }
         if (isAuto && round == 0) {
-          autoFirstSeconds = taken;
           for (BatchSizeChoices.Choice choice : lastReport.batchSizeAuto()) {
             chosen = Math.max(chosen, choice.batchSize());
             probeMillis = Math.max(probeMillis, choice.probeMillis());
@@ -208,22 +203,32 @@ final class SparkModeCommand implements Callable<Integer> {
     String fastest = bestOf == 1 ? null : "fastest of " + bestOf + " timed runs, in turns with the other batch sizes";
     for (int i = 0; i < sizes.size(); i++) {
       int batchSize = sizes.get(i);
-      String runNote = fastest == null ? note : (note == null ? "" : note + "; ") + fastest + runTimes(allSeconds.get(i));
-      RunRecord record =
-          new RunRecord(model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, seconds[i], threads, runNote, diffs[i])
-              .withPath(runPath());
-      (bestOf == 1 ? record : record.withMedian(median(allSeconds.get(i)))).append(runs);
+      List<Double> times = allSeconds.get(i);
+      String runNote = fastest == null ? note : (note == null ? "" : note + "; ") + fastest + runTimes(times);
+      append(
+          new RunRecord(
+              model, mode, variant, "row_udf".equals(mode) ? 1 : batchSize, rows, Collections.min(times), threads, runNote,
+              diffs[i]),
+          times);
     }
     if (withAuto) {
+      List<Double> times = allSeconds.get(sizes.size());
       String runNote =
           String.format(
               "batch.size=auto; %s; the first (which timed its batches) ran at %,.0f rows/s",
-              fastest == null ? "one run" : fastest + runTimes(allSeconds.get(sizes.size())), rows / autoFirstSeconds);
-      RunRecord record =
-          new RunRecord(model, mode, variant, RunRecord.AUTO, rows, seconds[sizes.size()], threads, runNote, diffs[sizes.size()], chosen, probeMillis)
-              .withPath(runPath());
-      (bestOf == 1 ? record : record.withMedian(median(allSeconds.get(sizes.size())))).append(runs);
+              fastest == null ? "one run" : fastest + runTimes(times), rows / times.get(0));
+      append(
+          new RunRecord(
+              model, mode, variant, RunRecord.AUTO, rows, Collections.min(times), threads, runNote, diffs[sizes.size()], chosen,
+              probeMillis),
+          times);
     }
+  }
+
+  /** Appends a run, the fastest of {@code times}, on torchscore's path, with their median when there are several. */
+  private void append(RunRecord record, List<Double> times) {
+    RunRecord onPath = record.withPath(runPath());
+    (times.size() == 1 ? onPath : onPath.withMedian(median(times))).append(runs);
   }
 
   /** Returns each timed run's seconds in the order run, e.g. {@code  (13.4, 16.0, 14.2 s)}. */
